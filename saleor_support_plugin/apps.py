@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime
+import os
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+
+SCAN_SCHEDULE_NAME = "saleor-support-scan-delays"
+DEFAULT_SCAN_INTERVAL_SECONDS = 900
+
+
+class SupportConfig(AppConfig):
+    name = "saleor_support_plugin"
+    label = "saleor_support_plugin"
+    verbose_name = "Customer support"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        try:
+            from saleor.celeryconf import app as saleor_celery_app
+        except ImportError:  # outside Saleor (the Saleor-free test suite): no beat to join
+            return
+        register_periodic_scan(saleor_celery_app)
+
+
+def scan_interval() -> datetime.timedelta:
+    seconds = getattr(settings, "SUPPORT_DELAY_SCAN_INTERVAL", None) or os.environ.get(
+        "SUPPORT_DELAY_SCAN_INTERVAL", DEFAULT_SCAN_INTERVAL_SECONDS
+    )
+    return datetime.timedelta(seconds=int(seconds))
+
+
+def register_periodic_scan(celery_app: Any) -> None:
+    """Add the delay scan to the Celery beat schedule of the host (Saleor's `saleor.celeryconf.app`).
+
+    Saleor's beat (`--scheduler saleor.schedulers.schedulers.DatabaseScheduler`) copies
+    `app.conf.beat_schedule` into its database when it starts, so the entry needs no migration.
+    """
+    from .tasks import SCAN_TASK_NAME
+
+    interval = scan_interval()
+    celery_app.conf.beat_schedule = {
+        **celery_app.conf.beat_schedule,
+        SCAN_SCHEDULE_NAME: {
+            "task": SCAN_TASK_NAME,
+            "schedule": interval,
+            # A scan older than the interval is stale: the next one reads the same rows.
+            "options": {"expires": int(interval.total_seconds())},
+        },
+    }

@@ -1,0 +1,40 @@
+"""The plugin id and every configuration field name, in one place."""
+
+PLUGIN_ID = "saleor.support"
+PLUGIN_NAME = "Customer support"
+
+# Email delivery
+SENDER_ADDRESS = "sender_address"
+SENDER_NAME = "sender_name"
+EMAIL_PROVIDER = "email_provider"
+EMAIL_PROVIDER_API_KEY = "email_provider_api_key"
+EMAIL_PROVIDER_OPTIONS = "email_provider_options"
+
+# Store calendar
+STORE_TIMEZONE = "store_timezone"
+BUSINESS_DAYS = "business_days"
+HOLIDAYS = "holidays"
+
+# Delay rules
+HANDLING_DAYS = "handling_days"
+HANDLING_STARTS_AT = "handling_starts_at"
+DEFAULT_DELIVERY_DAYS = "default_delivery_days"
+DELIVERY_GRACE_DAYS = "delivery_grace_days"
+APPROVAL_WAIT_HOURS = "approval_wait_hours"
+REVISED_ESTIMATE_DAYS = "revised_estimate_days"
+NOTIFY_NOT_SHIPPED = "notify_not_shipped"
+NOTIFY_DELIVERY_OVERDUE = "notify_delivery_overdue"
+NOTIFY_APPROVAL_PENDING = "notify_approval_pending"
+
+# Support contact shown to customers
+SUPPORT_EMAIL = "support_email"
+SUPPORT_PHONE = "support_phone"
+SUPPORT_HOURS = "support_hours"
+SUPPORT_RESPONSE_TIME = "support_response_time"
+
+HANDLING_FROM_PAYMENT = "payment"
+HANDLING_FROM_CREATION = "creation"
+
+# Staff and apps mark a fulfillment delivered by writing this key, with an ISO 8601 date-time, into the
+# fulfillment's public or private metadata (Saleor's `updateMetadata` / `updatePrivateMetadata`).
+DELIVERED_AT_METADATA_KEY = "support.delivered_at"

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from ...progress import ProgressBar
+from ...runtime import load_runtime
+from ...scan import ScanSummary, count_due, preview_due, scan_delays
+from ...tasks import enqueue_notice_delivery
+
+
+class Command(BaseCommand):
+    help = "Queue delay notices for every order whose due time has passed (what the periodic task runs)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="Show what is due; change and send nothing.")
+        parser.add_argument("--batch-size", type=int, default=1000)
+
+    def handle(self, *args: Any, dry_run: bool = False, batch_size: int = 1000, **options: Any) -> None:
+        runtime = load_runtime()
+        if not runtime.active and not dry_run:
+            raise CommandError("The support plugin (saleor.support) is not active: enable it on the Dashboard first.")
+        now = timezone.now()
+        if dry_run:
+            summary, first_rows = preview_due(now)
+            for row in first_rows:
+                self.stdout.write(
+                    f"  order #{row.order_number or row.order_id}: {row.stage}, due {row.due_at:%Y-%m-%d %H:%M}"
+                )
+            self._report(summary, "would be queued")
+            return
+        bar = ProgressBar(count_due(now), "Scanning", self.stderr)
+        summary = scan_delays(now, enqueue_notice_delivery, batch_size=batch_size, on_batch=bar.advance)
+        bar.close()
+        self._report(summary, "queued")
+
+    def _report(self, summary: ScanSummary, verb: str) -> None:
+        stages = ", ".join(f"{stage}: {count}" for stage, count in sorted(summary.by_stage.items())) or "none"
+        self.stdout.write(f"Due: {summary.due} ({stages}).")
+        queued = summary.queued if verb == "queued" else summary.due
+        self.stdout.write(f"Notices {verb}: {queued}; already sent before: {summary.already_noticed}.")

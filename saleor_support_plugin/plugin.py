@@ -1,0 +1,205 @@
+"""The Saleor plugin: configuration on the Dashboard plugin page, and thin order hooks.
+
+Every hook only enqueues, on commit, a task that re-reads the order and refreshes the plugin's due-date
+watchlist: no query and no slow work in Saleor's request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
+from saleor.plugins.error_codes import PluginErrorCode
+
+from . import constants as c
+from .config import DEFAULTS, parse_settings, validate_configuration
+from .tasks import refresh_order_watch_task
+
+STRING = ConfigurationTypeField.STRING
+BOOLEAN = ConfigurationTypeField.BOOLEAN
+
+CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
+    c.SENDER_ADDRESS: {
+        "type": STRING,
+        "label": "Sender email address",
+        "help_text": "The From address of support emails. Leave blank to use the shop's DEFAULT_FROM_EMAIL.",
+    },
+    c.SENDER_NAME: {"type": STRING, "label": "Sender name", "help_text": "Shown as the sender, e.g. 'Acme Support'."},
+    c.EMAIL_PROVIDER: {
+        "type": STRING,
+        "label": "Email provider",
+        "help_text": (
+            "A django-anymail provider: sendgrid, mailgun, postmark, brevo, amazon_ses, mailjet, resend... "
+            "Leave blank to send through the email settings of this Saleor deployment (EMAIL_URL)."
+        ),
+    },
+    c.EMAIL_PROVIDER_API_KEY: {
+        "type": ConfigurationTypeField.SECRET,
+        "label": "Email provider API key",
+        "help_text": "The API key (Postmark: server token) of the email provider above.",
+    },
+    c.EMAIL_PROVIDER_OPTIONS: {
+        "type": ConfigurationTypeField.MULTILINE,
+        "label": "Email provider options",
+        "help_text": 'Optional JSON object of provider settings, e.g. {"sender_domain": "mg.example.com"}.',
+    },
+    c.STORE_TIMEZONE: {
+        "type": STRING,
+        "label": "Store time zone",
+        "help_text": "Business days are counted in this time zone, e.g. Europe/Berlin or America/New_York.",
+    },
+    c.BUSINESS_DAYS: {
+        "type": STRING,
+        "label": "Business days",
+        "help_text": "Days your warehouse ships, comma separated: mon,tue,wed,thu,fri.",
+    },
+    c.HOLIDAYS: {
+        "type": ConfigurationTypeField.MULTILINE,
+        "label": "Holidays",
+        "help_text": "Dates you do not ship, one per line as YYYY-MM-DD.",
+    },
+    c.HANDLING_DAYS: {
+        "type": STRING,
+        "label": "Handling time (business days)",
+        "help_text": "Business days you promise to ship within. An order not shipped by then gets a delay notice.",
+    },
+    c.HANDLING_STARTS_AT: {
+        "type": STRING,
+        "label": "Handling time starts at",
+        "help_text": "'payment' (the order is fully paid) or 'creation' (the order is placed).",
+    },
+    c.DEFAULT_DELIVERY_DAYS: {
+        "type": STRING,
+        "label": "Default delivery time (business days)",
+        "help_text": (
+            "Used when the shipping method has no maximum delivery days. Leave blank to send no "
+            "late-delivery notices for such shipments."
+        ),
+    },
+    c.DELIVERY_GRACE_DAYS: {
+        "type": STRING,
+        "label": "Grace after the promised delivery (business days)",
+        "help_text": "A shipment not marked delivered this many business days after its promise gets a notice.",
+    },
+    c.APPROVAL_WAIT_HOURS: {
+        "type": STRING,
+        "label": "Approval wait (hours)",
+        "help_text": "A fulfillment waiting for approval longer than this gets a delay notice.",
+    },
+    c.REVISED_ESTIMATE_DAYS: {
+        "type": STRING,
+        "label": "Revised estimate (business days)",
+        "help_text": "The new expectation a notice gives: this many business days from the day it is sent.",
+    },
+    c.NOTIFY_NOT_SHIPPED: {
+        "type": BOOLEAN,
+        "label": "Notify: not shipped in time",
+        "help_text": "Email the customer when the order has not shipped within the handling time.",
+    },
+    c.NOTIFY_DELIVERY_OVERDUE: {
+        "type": BOOLEAN,
+        "label": "Notify: delivery overdue",
+        "help_text": (
+            "Email the customer when a shipment is past its promised delivery date. Mark a fulfillment "
+            f"delivered by setting its metadata key '{c.DELIVERED_AT_METADATA_KEY}' to the delivery date."
+        ),
+    },
+    c.NOTIFY_APPROVAL_PENDING: {
+        "type": BOOLEAN,
+        "label": "Notify: fulfillment awaiting approval",
+        "help_text": "Email the customer when a fulfillment waits for approval longer than allowed.",
+    },
+    c.SUPPORT_EMAIL: {
+        "type": STRING,
+        "label": "Support email",
+        "help_text": "Shown to customers and used as Reply-To of support emails.",
+    },
+    c.SUPPORT_PHONE: {"type": STRING, "label": "Support phone", "help_text": "Shown to customers."},
+    c.SUPPORT_HOURS: {
+        "type": STRING,
+        "label": "Support hours",
+        "help_text": "Shown to customers, e.g. 'Mon-Fri 9:00-17:00 CET'.",
+    },
+    c.SUPPORT_RESPONSE_TIME: {
+        "type": STRING,
+        "label": "Expected response time",
+        "help_text": "Shown to customers, e.g. 'within 1 business day'.",
+    },
+}
+
+
+class SupportPlugin(BasePlugin):
+    PLUGIN_ID = c.PLUGIN_ID
+    PLUGIN_NAME = c.PLUGIN_NAME
+    PLUGIN_DESCRIPTION = (
+        "Proactive delay notices for late orders and customer support linked to orders. "
+        "Notices are emailed once per order and stage and shown on the order's timeline."
+    )
+    CONFIGURATION_PER_CHANNEL = False
+    DEFAULT_ACTIVE = False
+    DEFAULT_CONFIGURATION = [{"name": name, "value": value} for name, value in DEFAULTS.items()]
+    CONFIG_STRUCTURE = CONFIG_STRUCTURE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.support_settings = parse_settings(self.configuration)
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration: Any, **kwargs: Any) -> None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_configuration(plugin_configuration.configuration)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    field: ValidationError(errors[0].message, code=_plugin_error_code(errors[0].code))
+                    for field, errors in error.error_dict.items()
+                }
+            ) from error
+
+    def _watch(self, order_id: uuid.UUID, previous_value: Any) -> Any:
+        if not self.active:
+            return previous_value
+        transaction.on_commit(lambda: refresh_order_watch_task.delay(str(order_id)))
+        return previous_value
+
+    def order_created(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def order_confirmed(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def order_fully_paid(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def order_updated(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def order_cancelled(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def order_expired(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def order_fulfilled(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def fulfillment_created(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+        return self._watch(fulfillment.order_id, previous_value)
+
+    def fulfillment_approved(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+        return self._watch(fulfillment.order_id, previous_value)
+
+    def fulfillment_canceled(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+        return self._watch(fulfillment.order_id, previous_value)
+
+    def fulfillment_metadata_updated(self, fulfillment: Any, previous_value: Any) -> Any:
+        return self._watch(fulfillment.order_id, previous_value)
+
+
+def _plugin_error_code(code: str | None) -> str:
+    known = {item.value for item in PluginErrorCode}
+    return code if code in known else PluginErrorCode.INVALID.value

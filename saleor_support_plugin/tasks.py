@@ -1,0 +1,66 @@
+"""Celery tasks: thin wrappers that load the runtime and call the domain.
+
+Saleor's worker autodiscovers this module next to the plugin module. Every task is idempotent: a refresh
+recomputes the watchlist, a scan claims rows with SKIP LOCKED, a delivery claims its notice first.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from celery import shared_task
+from django.utils import timezone
+
+from .notices import Delivery, deliver_delay_notice
+from .runtime import load_runtime
+from .scan import scan_delays
+from .watchlist import refresh_order_watch
+
+logger = logging.getLogger(__name__)
+
+MAX_SEND_ATTEMPTS = 6
+NOTICES_PER_TASK = 50
+SCAN_TASK_NAME = "saleor_support_plugin.tasks.scan_delays_task"
+
+
+def retry_delay_seconds(attempt: int) -> int:
+    """Exponential backoff for transient provider errors: 1, 2, 4, 8, 16 minutes."""
+    return min(60 * 2**attempt, 3600)
+
+
+def enqueue_notice_delivery(notice_ids: list[int]) -> None:
+    for start in range(0, len(notice_ids), NOTICES_PER_TASK):
+        send_delay_notices_task.delay(notice_ids[start : start + NOTICES_PER_TASK])
+
+
+@shared_task(ignore_result=True)
+def refresh_order_watch_task(order_id: str) -> None:
+    runtime = load_runtime()
+    if runtime.active:
+        refresh_order_watch(uuid.UUID(order_id), runtime)
+
+
+@shared_task(name=SCAN_TASK_NAME, ignore_result=True, expires=600)
+def scan_delays_task() -> None:
+    runtime = load_runtime()
+    if not runtime.active:
+        return
+    summary = scan_delays(timezone.now(), enqueue_notice_delivery)
+    if summary.due:
+        logger.info("Delay scan: %s due, %s notices queued.", summary.due, summary.queued)
+
+
+@shared_task(ignore_result=True)
+def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
+    runtime = load_runtime()
+    final_attempt = attempt + 1 >= MAX_SEND_ATTEMPTS
+    retry = [
+        notice_id
+        for notice_id in notice_ids
+        if deliver_delay_notice(notice_id, runtime, timezone.now(), final_attempt) is Delivery.RETRY
+    ]
+    if retry:
+        send_delay_notices_task.apply_async(
+            args=[retry], kwargs={"attempt": attempt + 1}, countdown=retry_delay_seconds(attempt)
+        )

@@ -1,0 +1,61 @@
+"""Packaging for saleor-support-plugin.
+
+`migrations/` and `emails/` live at the repository root (the layout the project is known by) and are
+installed inside the package as `saleor_support_plugin.migrations` and `saleor_support_plugin.emails`.
+"""
+
+from setuptools import setup
+
+setup(
+    name="saleor-support-plugin",
+    version="0.1.0",
+    description="Customer support for Saleor: proactive delay notices and support cases linked to orders.",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="BSD-3-Clause",
+    python_requires=">=3.12",
+    packages=[
+        "saleor_support_plugin",
+        "saleor_support_plugin.graphql",
+        "saleor_support_plugin.management",
+        "saleor_support_plugin.management.commands",
+        "saleor_support_plugin.migrations",
+        "saleor_support_plugin.emails",
+    ],
+    package_dir={
+        "saleor_support_plugin": "saleor_support_plugin",
+        "saleor_support_plugin.migrations": "migrations",
+        "saleor_support_plugin.emails": "emails",
+    },
+    package_data={
+        "saleor_support_plugin.emails": ["*/*.txt", "*/*.html"],
+        "saleor_support_plugin": ["locale/*/LC_MESSAGES/*.po", "locale/*/LC_MESSAGES/*.mo"],
+    },
+    include_package_data=True,
+    install_requires=[
+        "Django>=4.2",
+        "django-anymail>=10.0",
+        "celery>=5.3",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8",
+            "pytest-django>=4.8",
+            "psycopg[binary]>=3.1",
+            "ruff>=0.6",
+            "mypy>=1.10",
+            "django-stubs>=5.0",
+            "redis>=5",
+        ],
+    },
+    entry_points={
+        "saleor.plugins": [
+            "saleor_support_plugin = saleor_support_plugin.plugin:SupportPlugin",
+        ],
+    },
+    classifiers=[
+        "Framework :: Django",
+        "Programming Language :: Python :: 3.12",
+        "License :: OSI Approved :: BSD License",
+    ],
+)

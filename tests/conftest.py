@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import datetime
+import itertools
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+import requests
+from anymail.exceptions import AnymailRequestsAPIError
+
+import tests.celery_app  # noqa: F401 - makes the eager test Celery app the default one
+from saleor_support_plugin.config import SupportSettings
+from saleor_support_plugin.orders import (
+    FULFILLMENT_FULFILLED,
+    ORDER_UNFULFILLED,
+    Fulfillment,
+    OrderLine,
+    OrderSnapshot,
+)
+from saleor_support_plugin.runtime import SupportRuntime
+from tests.order_store import CURRENT, InMemoryOrders
+
+# Monday 2026-11-02 10:00 UTC: a fixed, ordinary business day.
+MONDAY = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
+_numbers = itertools.count(1000)
+
+
+def make_order(**overrides: Any) -> OrderSnapshot:
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "number": str(next(_numbers)),
+        "status": ORDER_UNFULFILLED,
+        "created_at": MONDAY,
+        "paid_at": MONDAY,
+        "email": "jane@example.com",
+        "language_code": "en",
+        "customer_first_name": "Jane",
+        "max_delivery_days": 3,
+        "lines": (OrderLine("Blue Mug", "Large", quantity=2, quantity_fulfilled=0),),
+    }
+    values.update(overrides)
+    return OrderSnapshot(**values)
+
+
+def shipped(order: OrderSnapshot, at: datetime.datetime, **overrides: Any) -> OrderSnapshot:
+    """The order with every line fulfilled by one shipment at `at`."""
+    lines = tuple(replace(line, quantity_fulfilled=line.quantity) for line in order.lines)
+    fulfillment = Fulfillment(id=len(order.fulfillments) + 1, status=FULFILLMENT_FULFILLED, created_at=at, **overrides)
+    return replace(order, status="fulfilled", lines=lines, fulfillments=(*order.fulfillments, fulfillment))
+
+
+@pytest.fixture
+def support_settings() -> SupportSettings:
+    # Anymail's test backend: sent messages land in django.core.mail.outbox with their anymail status.
+    return SupportSettings(
+        email_provider="test",
+        sender_address="support@shop.example",
+        sender_name="Acme Support",
+        support_email="help@shop.example",
+        support_phone="+1 555 0100",
+        support_hours="Mon-Fri 9-17",
+        support_response_time="within 1 business day",
+    )
+
+
+def api_error(status: int | None) -> AnymailRequestsAPIError:
+    """What anymail's requests-based backends raise for a provider's HTTP status (None: no response)."""
+    if status is None:
+        return AnymailRequestsAPIError("Provider unreachable: connection timed out")
+    response = requests.Response()
+    response.status_code = status
+    response.reason = "Provider says no"
+    response._content = b"{}"
+    return AnymailRequestsAPIError(f"Provider answered {status}", response=response)
+
+
+@pytest.fixture
+def orders() -> InMemoryOrders:
+    return InMemoryOrders()
+
+
+@pytest.fixture
+def runtime(orders: InMemoryOrders, support_settings: SupportSettings) -> Iterator[SupportRuntime]:
+    CURRENT["runtime"] = SupportRuntime(active=True, settings=support_settings, gateway=orders)
+    yield CURRENT["runtime"]
+    CURRENT.pop("runtime", None)
+
+
+@pytest.fixture
+def use_settings(orders: InMemoryOrders, runtime: SupportRuntime) -> Callable[..., SupportRuntime]:
+    """Replace the active runtime's settings (or active flag) for one test."""
+
+    def apply(active: bool = True, **overrides: Any) -> SupportRuntime:
+        CURRENT["runtime"] = SupportRuntime(
+            active=active, settings=replace(runtime.settings, **overrides), gateway=orders
+        )
+        return CURRENT["runtime"]
+
+    return apply

@@ -1,0 +1,53 @@
+"""The Saleor-free tier's order gateway: orders held in memory, timeline events recorded in a list.
+
+It implements `runtime.OrderGateway`, the seam that `saleor_gateway.SaleorOrderGateway` fills inside Saleor
+(tested in tests/in_saleor against real Saleor orders).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from saleor_support_plugin.orders import OrderSnapshot
+from saleor_support_plugin.runtime import SupportRuntime
+
+
+@dataclass
+class InMemoryOrders:
+    orders: dict[uuid.UUID, OrderSnapshot] = field(default_factory=dict)
+    timeline: list[tuple[uuid.UUID, str, dict[str, Any]]] = field(default_factory=list)
+
+    def put(self, order: OrderSnapshot) -> OrderSnapshot:
+        self.orders[order.id] = order
+        return order
+
+    def get_order(self, order_id: uuid.UUID) -> OrderSnapshot | None:
+        return self.orders.get(order_id)
+
+    def _open(self, created_since: datetime.datetime) -> list[OrderSnapshot]:
+        return sorted(
+            (order for order in self.orders.values() if order.is_watched and order.created_at >= created_since),
+            key=lambda order: int(order.number),
+        )
+
+    def iter_open_orders(self, created_since: datetime.datetime, batch_size: int) -> Iterator[list[OrderSnapshot]]:
+        orders = self._open(created_since)
+        for start in range(0, len(orders), batch_size):
+            yield orders[start : start + batch_size]
+
+    def count_open_orders(self, created_since: datetime.datetime) -> int:
+        return len(self._open(created_since))
+
+    def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None:
+        self.timeline.append((order_id, message, parameters))
+
+
+CURRENT: dict[str, SupportRuntime] = {}
+
+
+def load_test_runtime() -> SupportRuntime:
+    return CURRENT["runtime"]
