@@ -41,12 +41,11 @@ def register_periodic_scan(celery_app: Any) -> None:
     from .tasks import SCAN_TASK_NAME
 
     interval = scan_interval()
-    celery_app.conf.beat_schedule = {
-        **celery_app.conf.beat_schedule,
-        SCAN_SCHEDULE_NAME: {
-            "task": SCAN_TASK_NAME,
-            "schedule": interval,
-            # A scan older than the interval is stale: the next one reads the same rows.
-            "options": {"expires": int(interval.total_seconds())},
-        },
-    }
+    # add_periodic_task waits for the app to be configured if it is not yet (it is not, during ready()).
+    celery_app.add_periodic_task(
+        interval,
+        celery_app.signature(SCAN_TASK_NAME),
+        name=SCAN_SCHEDULE_NAME,
+        # A scan older than the interval is stale: the next one reads the same rows.
+        expires=int(interval.total_seconds()),
+    )

@@ -198,7 +198,7 @@ def _check_provider(value: Any, values: Mapping[str, Any]) -> Check:
     if not name.replace("_", "").isalnum() or importlib.util.find_spec(f"anymail.backends.{name}") is None:
         return (
             f"'{name}' is not an email provider django-anymail supports "
-            "(for example: sendgrid, mailgun, postmark, brevo, amazon_ses).",
+            "(for example: mailgun, postmark, brevo, amazon_ses, mailjet, resend).",
             INVALID,
         )
     return None

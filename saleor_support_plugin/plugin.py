@@ -31,7 +31,7 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "type": STRING,
         "label": "Email provider",
         "help_text": (
-            "A django-anymail provider: sendgrid, mailgun, postmark, brevo, amazon_ses, mailjet, resend... "
+            "A django-anymail provider: mailgun, postmark, brevo, amazon_ses, mailjet, resend, sparkpost... "
             "Leave blank to send through the email settings of this Saleor deployment (EMAIL_URL)."
         ),
     },

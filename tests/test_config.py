@@ -38,8 +38,8 @@ def test_parses_saleor_strings():
             handling_days="3",
             default_delivery_days="5",
             notify_delivery_overdue="false",
-            email_provider="SendGrid",
-            email_provider_api_key="SG.secret",
+            email_provider="Mailgun",
+            email_provider_api_key="key-secret",
             email_provider_options='{"esp_extra": {"x": 1}}',
         )
     )
@@ -53,9 +53,9 @@ def test_parses_saleor_strings():
     assert settings.handling_days == 3
     assert settings.default_delivery_days == 5
     assert settings.notify_delivery_overdue is False
-    assert settings.email_provider == "sendgrid"
+    assert settings.email_provider == "mailgun"
     assert settings.email_provider_options == {"esp_extra": {"x": 1}}
-    assert "SG.secret" not in repr(settings)
+    assert "key-secret" not in repr(settings)
 
 
 def test_every_bad_value_is_reported_at_once_with_field_and_code():

@@ -25,9 +25,11 @@ def test_configured_anymail_provider_gets_key_and_options(support_settings):
 
 def test_real_provider_backend_receives_the_api_key(support_settings):
     pytest.importorskip("requests")
-    connection = get_mail_connection(replace(support_settings, email_provider="sendgrid", email_provider_api_key="SG.x"))
-    assert type(connection).__module__ == "anymail.backends.sendgrid"
-    assert connection.api_key == "SG.x"
+    connection = get_mail_connection(
+        replace(support_settings, email_provider="mailgun", email_provider_api_key="key-x", email_provider_options={})
+    )
+    assert type(connection).__module__ == "anymail.backends.mailgun"
+    assert connection.api_key == "key-x"
 
 
 def test_postmark_takes_a_server_token(support_settings):

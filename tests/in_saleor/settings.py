@@ -1,0 +1,11 @@
+"""Saleor's own test settings. The plugin reaches INSTALLED_APPS the way it does in production: through its
+`saleor.plugins` entry point, which `saleor.settings` reads (the test runner installs this checkout into the
+Saleor environment). Saleor's test settings empty PLUGINS; tests enable the plugin themselves."""
+
+from saleor.tests.settings import *  # noqa: F403
+
+if "saleor_support_plugin" not in INSTALLED_APPS:  # noqa: F405
+    raise RuntimeError(
+        "saleor_support_plugin is not installed in this Saleor environment: "
+        "`pip install -e <plugin checkout>` into it (tests/run.py does)."
+    )

@@ -1,0 +1,58 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from saleor_support_plugin.models import DelayNotice, DelayWatch
+from tests.conftest import make_order
+
+pytestmark = pytest.mark.django_db
+
+
+def run(name, *args):
+    out, err = StringIO(), StringIO()
+    call_command(name, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def shop(orders):
+    now = timezone.now()
+    late = [orders.put(make_order(paid_at=now - datetime.timedelta(days=14))) for _ in range(3)]
+    orders.put(make_order(paid_at=now))  # paid just now: not due
+    orders.put(make_order(paid_at=now - datetime.timedelta(days=100), created_at=now - datetime.timedelta(days=100)))
+    return late
+
+
+def test_backfill_then_scan(shop, runtime, django_capture_on_commit_callbacks):
+    out, err = run("support_backfill")
+    assert "Open orders read: 4. Watchlist rows written: 4." in out
+    assert "Reading open orders [" in err and "4/4" in err
+
+    out, _ = run("support_scan_delays", "--dry-run")
+    assert "Due: 3 (not_shipped: 3)." in out
+    assert "Notices would be queued: 3" in out
+    assert f"order #{shop[0].number}: not_shipped" in out
+    assert DelayNotice.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out, err = run("support_scan_delays")
+    assert "Due: 3 (not_shipped: 3)." in out
+    assert "Notices queued: 3; already sent before: 0." in out
+    assert "3/3" in err
+    assert len(mail.outbox) == 3
+    assert DelayWatch.objects.count() == 1
+
+
+def test_backfill_age_limit(shop, runtime):
+    out, _ = run("support_backfill", "--max-age-days", "365")
+    assert "Open orders read: 5." in out
+
+
+def test_scan_refuses_while_the_plugin_is_inactive(shop, use_settings):
+    use_settings(active=False)
+    with pytest.raises(CommandError, match="not active"):
+        run("support_scan_delays")

@@ -1,0 +1,106 @@
+import datetime
+import json
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from saleor_support_plugin import tasks
+from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
+from saleor_support_plugin.tasks import (
+    enqueue_notice_delivery,
+    refresh_order_watch_task,
+    retry_delay_seconds,
+    scan_delays_task,
+    send_delay_notices_task,
+)
+from tests.conftest import api_error, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def late_order(orders):
+    """A paid, unshipped order well past its handling time (relative to the real clock: tasks use now())."""
+    paid = timezone.now() - datetime.timedelta(days=14)
+    return orders.put(make_order(created_at=paid, paid_at=paid))
+
+
+def test_refresh_task_watches_the_order(late_order, runtime):
+    refresh_order_watch_task.delay(str(late_order.id))
+    assert DelayWatch.objects.filter(order_id=late_order.id).count() == 1
+
+
+def test_refresh_task_does_nothing_while_inactive(late_order, use_settings):
+    use_settings(active=False)
+    refresh_order_watch_task.delay(str(late_order.id))
+    assert DelayWatch.objects.count() == 0
+
+
+def test_scan_task_sends_each_due_notice_once(late_order, runtime, django_capture_on_commit_callbacks):
+    refresh_order_watch_task.delay(str(late_order.id))
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_delays_task.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_delays_task.delay()
+    assert len(mail.outbox) == 1
+    assert DelayNotice.objects.get().status == DelayNoticeStatus.SENT
+
+
+def test_duplicated_send_task_sends_once(late_order, runtime, django_capture_on_commit_callbacks):
+    refresh_order_watch_task.delay(str(late_order.id))
+    with django_capture_on_commit_callbacks(execute=False):
+        scan_delays_task.delay()
+    notice_id = DelayNotice.objects.get().pk
+    send_delay_notices_task.delay([notice_id])
+    send_delay_notices_task.delay([notice_id])  # a broker redelivery
+    assert len(mail.outbox) == 1
+
+
+def test_transient_failure_schedules_a_retry_with_backoff(late_order, runtime, settings, use_settings):
+    use_settings(email_provider="")
+    settings.EMAIL_BACKEND = "tests.failing_backend.FailingBackend"
+    from tests.failing_backend import FailingBackend
+
+    FailingBackend.errors, FailingBackend.sent = [api_error(502)], []
+    refresh_order_watch_task.delay(str(late_order.id))
+    from saleor_support_plugin.scan import scan_delays
+
+    notice_id = scan_delays(timezone.now(), lambda ids: None).notice_ids[0]
+    with mock.patch.object(send_delay_notices_task, "apply_async") as apply_async:
+        send_delay_notices_task([notice_id], attempt=2)
+    apply_async.assert_called_once_with(args=[[notice_id]], kwargs={"attempt": 3}, countdown=240)
+    # Celery carries the arguments as JSON: ids and a counter only, never settings or secrets.
+    call = apply_async.call_args.kwargs
+    assert json.loads(json.dumps({"args": call["args"], "kwargs": call["kwargs"]})) == {
+        "args": [[notice_id]],
+        "kwargs": {"attempt": 3},
+    }
+    assert DelayNotice.objects.get().status == DelayNoticeStatus.RETRYING
+
+
+def test_last_attempt_gives_up(late_order, runtime, settings, use_settings):
+    use_settings(email_provider="")
+    settings.EMAIL_BACKEND = "tests.failing_backend.FailingBackend"
+    from tests.failing_backend import FailingBackend
+
+    FailingBackend.errors, FailingBackend.sent = [api_error(503)], []
+    refresh_order_watch_task.delay(str(late_order.id))
+    from saleor_support_plugin.scan import scan_delays
+
+    notice_id = scan_delays(timezone.now(), lambda ids: None).notice_ids[0]
+    with mock.patch.object(send_delay_notices_task, "apply_async") as apply_async:
+        send_delay_notices_task([notice_id], attempt=tasks.MAX_SEND_ATTEMPTS - 1)
+    apply_async.assert_not_called()
+    assert DelayNotice.objects.get().status == DelayNoticeStatus.FAILED
+
+
+def test_backoff_grows_and_is_capped():
+    assert [retry_delay_seconds(n) for n in range(7)] == [60, 120, 240, 480, 960, 1920, 3600]
+
+
+def test_notices_are_enqueued_in_chunks():
+    with mock.patch.object(send_delay_notices_task, "delay") as delay:
+        enqueue_notice_delivery(list(range(120)))
+    assert [len(call.args[0]) for call in delay.call_args_list] == [50, 50, 20]
