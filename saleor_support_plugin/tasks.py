@@ -13,6 +13,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .notices import Delivery, deliver_delay_notice
+from .saleor_compat import allow_writer
 from .runtime import load_runtime
 from .scan import scan_delays
 from .watchlist import refresh_order_watch
@@ -35,6 +36,7 @@ def enqueue_notice_delivery(notice_ids: list[int]) -> None:
 
 
 @shared_task(ignore_result=True)
+@allow_writer()
 def refresh_order_watch_task(order_id: str) -> None:
     runtime = load_runtime()
     if runtime.active:
@@ -42,6 +44,7 @@ def refresh_order_watch_task(order_id: str) -> None:
 
 
 @shared_task(name=SCAN_TASK_NAME, ignore_result=True, expires=600)
+@allow_writer()
 def scan_delays_task() -> None:
     runtime = load_runtime()
     if not runtime.active:
@@ -52,6 +55,7 @@ def scan_delays_task() -> None:
 
 
 @shared_task(ignore_result=True)
+@allow_writer()
 def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
     runtime = load_runtime()
     final_attempt = attempt + 1 >= MAX_SEND_ATTEMPTS
