@@ -4,13 +4,15 @@
 installed inside the package as `saleor_support_plugin.migrations` and `saleor_support_plugin.emails`.
 """
 
+from pathlib import Path
+
 from setuptools import setup
 
 setup(
     name="saleor-support-plugin",
     version="0.1.0",
     description="Customer support for Saleor: proactive delay notices and support cases linked to orders.",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="BSD-3-Clause",
     python_requires=">=3.12",

@@ -26,10 +26,8 @@ class SupportConfig(AppConfig):
 
 
 def scan_interval() -> datetime.timedelta:
-    seconds = getattr(settings, "SUPPORT_DELAY_SCAN_INTERVAL", None) or os.environ.get(
-        "SUPPORT_DELAY_SCAN_INTERVAL", DEFAULT_SCAN_INTERVAL_SECONDS
-    )
-    return datetime.timedelta(seconds=int(seconds))
+    seconds = getattr(settings, "SUPPORT_DELAY_SCAN_INTERVAL", None) or os.environ.get("SUPPORT_DELAY_SCAN_INTERVAL")
+    return datetime.timedelta(seconds=int(seconds or DEFAULT_SCAN_INTERVAL_SECONDS))
 
 
 def register_periodic_scan(celery_app: Any) -> None:

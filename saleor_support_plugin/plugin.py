@@ -202,4 +202,4 @@ class SupportPlugin(BasePlugin):
 
 def _plugin_error_code(code: str | None) -> str:
     known = {item.value for item in PluginErrorCode}
-    return code if code in known else PluginErrorCode.INVALID.value
+    return code if code and code in known else PluginErrorCode.INVALID.value

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Protocol
+
+
+class Writable(Protocol):
+    def write(self, text: str) -> object: ...
+
+    def flush(self) -> object: ...
 
 
 class ProgressBar:
-    def __init__(self, total: int, label: str, stream: TextIO | None = None, width: int = 30) -> None:
+    def __init__(self, total: int, label: str, stream: Writable | None = None, width: int = 30) -> None:
         self.total = max(total, 0)
         self.label = label
         self.stream = stream or sys.stderr

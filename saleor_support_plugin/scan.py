@@ -12,6 +12,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -82,7 +83,7 @@ def _insert_notices(rows: list[tuple], now: datetime.datetime) -> list[int]:
     """Insert one pending notice per (order, stage); return the ids of those that did not exist yet."""
     table = DelayNotice._meta.db_table
     values_sql = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, 0, '', '', '', '', '')"] * len(rows))
-    params: list[object] = []
+    params: list[Any] = []
     for _pk, order_id, order_number, stage, due_at in rows:
         params += [order_id, order_number, stage, DelayNoticeStatus.PENDING, due_at, now, now]
     sql = (

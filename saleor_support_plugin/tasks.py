@@ -13,8 +13,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from .notices import Delivery, deliver_delay_notice
-from .saleor_compat import allow_writer
 from .runtime import load_runtime
+from .saleor_compat import allow_writer
 from .scan import scan_delays
 from .watchlist import refresh_order_watch
 

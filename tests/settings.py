@@ -24,6 +24,6 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 DEFAULT_FROM_EMAIL = "shop@example.com"
-ANYMAIL = {}
+ANYMAIL: dict[str, str] = {}
 # The Saleor-free tier reads orders from an in-memory store (tests/order_store.py) instead of Saleor.
 SUPPORT_PLUGIN_RUNTIME = "tests.order_store.load_test_runtime"

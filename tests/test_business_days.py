@@ -57,7 +57,8 @@ def test_custom_business_week():
 
 def test_a_calendar_of_only_holidays_raises_instead_of_looping():
     calendar = BusinessCalendar(
-        weekdays=frozenset({0}), holidays=frozenset(datetime.date(2026, 11, 2) + datetime.timedelta(weeks=w) for w in range(60))
+        weekdays=frozenset({0}),
+        holidays=frozenset(datetime.date(2026, 11, 2) + datetime.timedelta(weeks=w) for w in range(60)),
     )
     with pytest.raises(ValueError, match="No business day"):
         calendar.deadline_after(at(1, 10), 1)

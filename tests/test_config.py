@@ -13,10 +13,10 @@ def saleor_list(**values):
     return [{"name": name, "value": value} for name, value in {**DEFAULTS, **values}.items()]
 
 
-def errors_of(**values) -> dict[str, tuple[str, str]]:
+def errors_of(**values) -> dict[str, tuple[str, str | None]]:
     with pytest.raises(ValidationError) as info:
         validate_configuration(saleor_list(**values))
-    return {field: (errors[0].message, errors[0].code) for field, errors in info.value.error_dict.items()}
+    return {field: (str(errors[0].message), errors[0].code) for field, errors in info.value.error_dict.items()}
 
 
 def test_defaults_are_valid_and_parse():

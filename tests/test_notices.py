@@ -9,8 +9,8 @@ from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWa
 from saleor_support_plugin.notices import Delivery, deliver_delay_notice
 from saleor_support_plugin.scan import scan_delays
 from saleor_support_plugin.watchlist import refresh_order_watch
-from tests.order_store import load_test_runtime
 from tests.conftest import MONDAY, api_error, make_order, shipped
+from tests.order_store import load_test_runtime
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,9 @@ NOW = MONDAY + datetime.timedelta(days=10)
 
 def add_watch_rows(due_count: int, later_count: int, support_settings) -> None:
     refresh_watches([make_order() for _ in range(due_count)], support_settings)
-    refresh_watches([make_order(paid_at=NOW + datetime.timedelta(days=1)) for _ in range(later_count)], support_settings)
+    refresh_watches(
+        [make_order(paid_at=NOW + datetime.timedelta(days=1)) for _ in range(later_count)], support_settings
+    )
 
 
 @pytest.mark.django_db
@@ -39,7 +41,9 @@ def test_enqueue_happens_only_after_commit(support_settings, django_capture_on_c
     assert queued == []
     for callback in callbacks:
         callback()
-    assert sorted(sum(queued, [])) == sorted(DelayNotice.objects.values_list("pk", flat=True))
+    assert sorted(notice_id for batch in queued for notice_id in batch) == sorted(
+        DelayNotice.objects.values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.django_db
@@ -88,7 +92,7 @@ def test_two_scans_at_once_queue_each_notice_exactly_once(support_settings):
         try:
             start.wait()
             scan_delays(NOW, enqueue, batch_size=7)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             failures.append(error)
         finally:
             connection.close()

@@ -72,7 +72,9 @@ def test_backfill_reads_recent_open_orders_in_batches(orders, runtime):
     orders.put(make_order(created_at=MONDAY - datetime.timedelta(days=90)))
     orders.put(make_order(status="canceled"))
     batches = []
-    read, rows = backfill_watchlist(runtime, MONDAY - datetime.timedelta(days=30), batch_size=3, on_batch=batches.append)
+    read, rows = backfill_watchlist(
+        runtime, MONDAY - datetime.timedelta(days=30), batch_size=3, on_batch=batches.append
+    )
     assert (read, rows) == (7, 7)
     assert batches == [3, 3, 1]
     assert set(DelayWatch.objects.values_list("order_id", flat=True)) == {order.id for order in recent}

@@ -2,6 +2,7 @@
 
 import datetime
 
+import graphene
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -14,7 +15,7 @@ from saleor_support_plugin.delay_rules import DelayStage
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
 from saleor_support_plugin.tasks import refresh_order_watch_task, scan_delays_task, send_delay_notices_task
 
-from .helpers import MARK_AS_PAID, ORDER_CANCEL, ORDER_FULFILL, fulfill_everything, move_order_back, order_id
+from .helpers import MARK_AS_PAID, ORDER_CANCEL, fulfill, move_order_back, order_id
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_marking_paid_puts_the_order_on_the_watchlist(paid_order):
 
 
 def test_fulfilling_moves_the_watch_to_delivery(paid_order, staff_api_client, warehouse):
-    content = get_graphql_content(staff_api_client.post_graphql(ORDER_FULFILL, fulfill_everything(paid_order, warehouse)))
+    content = get_graphql_content(fulfill(staff_api_client, paid_order, warehouse))
     assert content["data"]["orderFulfill"]["errors"] == []
     assert watched_stages(paid_order) == {DelayStage.DELIVERY_OVERDUE}
 
@@ -49,7 +50,9 @@ def test_cancelling_removes_the_order_from_the_watchlist(paid_order, staff_api_c
     assert watched_stages(paid_order) == set()
 
 
-def test_inactive_plugin_watches_nothing(order_with_lines, staff_api_client, permission_group_manage_orders, support_plugin):
+def test_inactive_plugin_watches_nothing(
+    order_with_lines, staff_api_client, permission_group_manage_orders, support_plugin
+):
     support_plugin(active=False)
     permission_group_manage_orders.user_set.add(staff_api_client.user)
     get_graphql_content(staff_api_client.post_graphql(MARK_AS_PAID, {"id": order_id(order_with_lines)}))
@@ -93,8 +96,10 @@ def test_late_order_gets_exactly_one_email_in_its_language_and_a_timeline_entry(
     assert event.parameters["notice_id"] == notice.pk
 
 
-def test_order_shipped_in_time_gets_no_email(paid_order, staff_api_client, warehouse, django_capture_on_commit_callbacks):
-    get_graphql_content(staff_api_client.post_graphql(ORDER_FULFILL, fulfill_everything(paid_order, warehouse)))
+def test_order_shipped_in_time_gets_no_email(
+    paid_order, staff_api_client, warehouse, django_capture_on_commit_callbacks
+):
+    get_graphql_content(fulfill(staff_api_client, paid_order, warehouse))
     with django_capture_on_commit_callbacks(execute=True):
         scan_delays_task.delay()
     assert mail.outbox == []
@@ -113,7 +118,7 @@ def test_cancelled_late_order_gets_no_email(paid_order, staff_api_client, django
 def test_shipment_past_its_promise_gets_a_delivery_notice_unless_marked_delivered(
     paid_order, staff_api_client, warehouse, django_capture_on_commit_callbacks
 ):
-    get_graphql_content(staff_api_client.post_graphql(ORDER_FULFILL, fulfill_everything(paid_order, warehouse)))
+    get_graphql_content(fulfill(staff_api_client, paid_order, warehouse))
     fulfillment = paid_order.fulfillments.get()
     assert fulfillment.status == FulfillmentStatus.FULFILLED
     paid_order.fulfillments.update(created_at=timezone.now() - datetime.timedelta(days=20))
@@ -127,7 +132,7 @@ def test_shipment_past_its_promise_gets_a_delivery_notice_unless_marked_delivere
 def test_delivered_mark_in_fulfillment_metadata_stops_the_watch(
     paid_order, staff_api_client, warehouse, permission_manage_orders
 ):
-    get_graphql_content(staff_api_client.post_graphql(ORDER_FULFILL, fulfill_everything(paid_order, warehouse)))
+    get_graphql_content(fulfill(staff_api_client, paid_order, warehouse))
     fulfillment = paid_order.fulfillments.get()
     update_metadata = """
     mutation Mark($id: ID!) {
@@ -136,10 +141,11 @@ def test_delivered_mark_in_fulfillment_metadata_stops_the_watch(
       }
     }
     """
-    import graphene
 
     content = get_graphql_content(
-        staff_api_client.post_graphql(update_metadata, {"id": graphene.Node.to_global_id("Fulfillment", fulfillment.pk)})
+        staff_api_client.post_graphql(
+            update_metadata, {"id": graphene.Node.to_global_id("Fulfillment", fulfillment.pk)}
+        )
     )
     assert content["data"]["updateMetadata"]["errors"] == []
     assert watched_stages(paid_order) == set()
