@@ -12,9 +12,9 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Count
 
 from .models import DelayNotice, DelayNoticeStatus, DelayWatch
 
@@ -59,44 +59,46 @@ def scan_delays(
 
 def _process_batch(now: datetime.datetime, enqueue: Enqueue, batch_size: int, summary: ScanSummary) -> int:
     with transaction.atomic():
-        rows = list(
-            DelayWatch.objects.select_for_update(skip_locked=True)
-            .filter(due_at__lte=now)
-            .order_by("due_at")
-            .values_list("pk", "order_id", "order_number", "stage", "due_at")[:batch_size]
-        )
-        if not rows:
-            return 0
-        created = _insert_notices(rows, now)
-        DelayWatch.objects.filter(pk__in=[row[0] for row in rows]).delete()
+        claimed_stages, created = _claim_batch(now, batch_size)
         if created:
             transaction.on_commit(lambda: enqueue(created))
-    summary.due += len(rows)
+    summary.due += len(claimed_stages)
     summary.queued += len(created)
-    summary.already_noticed += len(rows) - len(created)
+    summary.already_noticed += len(claimed_stages) - len(created)
     summary.notice_ids.extend(created)
-    summary.by_stage.update(row[3] for row in rows)
-    return len(rows)
+    summary.by_stage.update(claimed_stages)
+    return len(claimed_stages)
 
 
-def _insert_notices(rows: list[tuple], now: datetime.datetime) -> list[int]:
-    """Insert one pending notice per (order, stage); return the ids of those that did not exist yet."""
-    table = DelayNotice._meta.db_table
-    values_sql = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, 0, '', '', '', '', '')"] * len(rows))
-    params: list[Any] = []
-    for _pk, order_id, order_number, stage, due_at in rows:
-        params += [order_id, order_number, stage, DelayNoticeStatus.PENDING, due_at, now, now]
-    sql = (
-        f"INSERT INTO {table} (order_id, order_number, stage, status, due_at, created_at, updated_at, attempts, "
-        "recipient, language_code, message_id, provider_message_id, failure_reason) "
-        f"VALUES {values_sql} ON CONFLICT (order_id, stage) DO NOTHING RETURNING id"
-    )
+def _claim_batch(now: datetime.datetime, batch_size: int) -> tuple[list[str], list[int]]:
+    """In one statement: lock up to `batch_size` due rows (skipping rows another scan holds), delete them,
+    and insert a pending notice for each (order, stage) that has none. Returns the stages of the claimed rows
+    and the ids of the new notices."""
+    watch = DelayWatch._meta.db_table
+    notice = DelayNotice._meta.db_table
+    sql = f"""
+        WITH claimed AS (
+            SELECT id FROM {watch} WHERE due_at <= %(now)s ORDER BY due_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+        ), removed AS (
+            DELETE FROM {watch} AS watch USING claimed WHERE watch.id = claimed.id
+            RETURNING watch.order_id, watch.order_number, watch.stage, watch.due_at
+        ), inserted AS (
+            INSERT INTO {notice} (order_id, order_number, stage, status, due_at, created_at, updated_at,
+                                  attempts, recipient, language_code, message_id, provider_message_id,
+                                  failure_reason)
+            SELECT order_id, order_number, stage, %(pending)s, due_at, %(now)s, %(now)s, 0, '', '', '', '', ''
+            FROM removed
+            ON CONFLICT (order_id, stage) DO NOTHING
+            RETURNING id
+        )
+        SELECT stage, NULL FROM removed UNION ALL SELECT NULL, id FROM inserted
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, {"now": now, "limit": batch_size, "pending": DelayNoticeStatus.PENDING.value})
+        rows = cursor.fetchall()
+    return [stage for stage, _ in rows if stage is not None], [pk for _, pk in rows if pk is not None]
 
 
 def _stage_counts(queryset) -> list[tuple[str, int]]:
-    from django.db.models import Count
 
     return list(queryset.values_list("stage").annotate(count=Count("pk")).order_by("stage"))

@@ -7,6 +7,7 @@ unless it is removed; the server itself always stops when the run ends.
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import os
 import pwd
@@ -44,6 +45,21 @@ class PostgresServer:
         self.socket_dir = Path(tempfile.mkdtemp(prefix="support-pg-sock-"))
         self.port = free_port()
         self.as_postgres_user = os.geteuid() == 0
+        self._lock: int | None = None
+        self._temporary = False
+
+    def _lock_data_dir(self) -> None:
+        """Hold a lock on the data directory for this run; if another run holds it, use a fresh one."""
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock = os.open(str(self.data_dir) + ".lock", os.O_CREAT | os.O_RDWR)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            self.data_dir = Path(tempfile.mkdtemp(prefix="support-pgdata-", dir=self.data_dir.parent)) / "data"
+            self._temporary = True
+            return
+        self._lock = lock
 
     @property
     def env(self) -> dict[str, str]:
@@ -68,10 +84,11 @@ class PostgresServer:
                 os.chown(path, user.pw_uid, user.pw_gid)
 
     def start(self) -> PostgresServer:
+        self._lock_data_dir()
         self._prepare_dirs()
         if not (self.data_dir / "PG_VERSION").exists():
             self._run("initdb", "-D", str(self.data_dir), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync")
-        # A server left running by an interrupted run holds the data directory: stop it first.
+        # We hold the lock, so a server still running here was left by an interrupted run: stop it.
         self._run("pg_ctl", "-D", str(self.data_dir), "stop", "-m", "immediate", check=False)
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.socket_dir} "
@@ -97,6 +114,11 @@ class PostgresServer:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data_dir), "stop", "-m", "fast", "-w", check=False)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
+        if self._temporary:
+            shutil.rmtree(self.data_dir.parent, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self) -> PostgresServer:
         return self.start()

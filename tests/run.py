@@ -34,9 +34,12 @@ def find_saleor_python() -> tuple[str | None, str]:
         source = str(CONFIG_FILE)
     if not candidate:
         return None, f"neither SUPPORT_SALEOR_PYTHON nor {CONFIG_FILE} names a Saleor environment's python"
-    probe = subprocess.run(
-        [candidate, "-c", "import saleor; print(saleor.__version__)"], capture_output=True, text=True
-    )
+    try:
+        probe = subprocess.run(
+            [candidate, "-c", "import saleor; print(saleor.__version__)"], capture_output=True, text=True
+        )
+    except OSError as error:
+        return None, f"{candidate} (from {source}) cannot be run: {error}"
     if probe.returncode != 0:
         return None, f"{candidate} (from {source}) cannot import saleor: {probe.stderr.strip()[-300:]}"
     version = probe.stdout.strip()
