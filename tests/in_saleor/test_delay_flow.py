@@ -1,6 +1,7 @@
 """From a real Saleor order to one delay notice email, through Saleor's GraphQL API, hooks and Celery tasks."""
 
 import datetime
+from pathlib import Path
 
 import graphene
 import pytest
@@ -65,8 +66,11 @@ def test_draft_order_is_never_watched(draft_order, support_plugin):
     assert DelayWatch.objects.count() == 0
 
 
+ORDER_TIMELINE = (Path(__file__).resolve().parents[2] / "graphql" / "operations" / "order-timeline.graphql").read_text()
+
+
 def test_late_order_gets_exactly_one_email_in_its_language_and_a_timeline_entry(
-    paid_order, django_capture_on_commit_callbacks
+    paid_order, staff_api_client, django_capture_on_commit_callbacks
 ):
     paid_order.language_code = "de"
     paid_order.save(update_fields=["language_code"])
@@ -94,6 +98,10 @@ def test_late_order_gets_exactly_one_email_in_its_language_and_a_timeline_entry(
     )
     assert event.parameters["service"] == "saleor.support"
     assert event.parameters["notice_id"] == notice.pk
+    # What the Dashboard's order timeline reads:
+    timeline = get_graphql_content(staff_api_client.post_graphql(ORDER_TIMELINE, {"id": order_id(paid_order)}))
+    shown = [e for e in timeline["data"]["order"]["events"] if e["type"] == "EXTERNAL_SERVICE_NOTIFICATION"]
+    assert [e["message"] for e in shown] == [event.parameters["message"]]
 
 
 def test_order_shipped_in_time_gets_no_email(
