@@ -11,6 +11,7 @@ import datetime
 import enum
 import logging
 
+from anymail.message import AnymailMessage
 from django.db import transaction
 from django.db.models import F
 
@@ -18,6 +19,7 @@ from .delay_rules import DelayStage, Verdict, check_stage
 from .mail import get_mail_connection, is_transient
 from .models import DelayNotice, DelayNoticeStatus
 from .notice_email import build_delay_notice_message
+from .orders import OrderSnapshot
 from .runtime import SupportRuntime
 from .watchlist import refresh_watches
 
@@ -48,13 +50,32 @@ def deliver_delay_notice(
     notice = claim_notice(notice_id)
     if notice is None:
         return Delivery.NOT_CLAIMED
+    order_or_outcome = _order_still_late(notice, runtime, now)
+    if isinstance(order_or_outcome, Delivery):
+        return order_or_outcome
+    order = order_or_outcome
+    stage = DelayStage(notice.stage)
+    try:
+        message = build_delay_notice_message(order, stage, runtime.settings, now, notice.pk)
+        message.connection = get_mail_connection(runtime.settings)
+        message.send()
+    except Exception as error:
+        logger.warning("Delay notice %s for order %s not sent: %s", notice.pk, order.number, error)
+        if is_transient(error) and not final_attempt:
+            return _finish(notice, DelayNoticeStatus.RETRYING, _reason(error), Delivery.RETRY)
+        return _finish(notice, DelayNoticeStatus.FAILED, _reason(error), Delivery.FAILED)
+    _record_sent(notice, order, message, runtime, now)
+    return Delivery.SENT
+
+
+def _order_still_late(notice: DelayNotice, runtime: SupportRuntime, now: datetime.datetime) -> OrderSnapshot | Delivery:
+    """The order, if the notice is still due to go out; otherwise what happened to the notice."""
     if not runtime.active:
         return _finish(notice, DelayNoticeStatus.SKIPPED, "The support plugin is not active.")
     order = runtime.gateway.get_order(notice.order_id)
     if order is None:
         return _finish(notice, DelayNoticeStatus.SKIPPED, "The order no longer exists.")
-    stage = DelayStage(notice.stage)
-    check = check_stage(order, stage, runtime.settings, now)
+    check = check_stage(order, DelayStage(notice.stage), runtime.settings, now)
     if check.verdict is Verdict.NOT_YET_DUE:
         # The due date moved (paid later, new shipment): watch again instead of spending the stage.
         with transaction.atomic():
@@ -65,17 +86,13 @@ def deliver_delay_notice(
         return _finish(notice, DelayNoticeStatus.SKIPPED, f"No longer late (order status: {order.status}).")
     if not order.email:
         return _finish(notice, DelayNoticeStatus.SKIPPED, "The order has no email address.")
+    return order
 
-    message = build_delay_notice_message(order, stage, runtime.settings, now, notice.pk)
-    message.connection = get_mail_connection(runtime.settings)
-    try:
-        message.send()
-    except Exception as error:
-        logger.warning("Delay notice %s for order %s not sent: %s", notice.pk, order.number, error)
-        if is_transient(error) and not final_attempt:
-            return _finish(notice, DelayNoticeStatus.RETRYING, _reason(error), Delivery.RETRY)
-        return _finish(notice, DelayNoticeStatus.FAILED, _reason(error), Delivery.FAILED)
 
+def _record_sent(
+    notice: DelayNotice, order: OrderSnapshot, message: AnymailMessage, runtime: SupportRuntime, now: datetime.datetime
+) -> None:
+    stage = DelayStage(notice.stage)
     with transaction.atomic():
         notice.status = DelayNoticeStatus.SENT
         notice.sent_at = now
@@ -90,7 +107,6 @@ def deliver_delay_notice(
             f"Delay notice emailed to {order.email}: {stage.label.lower()}.",
             {"notice_id": notice.pk, "stage": stage.value, "email": order.email},
         )
-    return Delivery.SENT
 
 
 def _finish(notice: DelayNotice, status: str, reason: str, result: Delivery | None = None) -> Delivery:
@@ -104,7 +120,7 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def _provider_message_id(message) -> str:
+def _provider_message_id(message: AnymailMessage) -> str:
     """The provider's id for the message (anymail sets it; Django's own backends do not)."""
     status = getattr(message, "anymail_status", None)
     message_id = getattr(status, "message_id", None)

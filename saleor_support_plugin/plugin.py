@@ -187,6 +187,11 @@ class SupportPlugin(BasePlugin):
     def order_fulfilled(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
+    def order_bulk_created(self, orders: list[Any], previous_value: Any) -> Any:
+        for order in orders:
+            self._watch(order.pk, previous_value)
+        return previous_value
+
     def fulfillment_created(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 

@@ -154,3 +154,14 @@ def test_permanent_error_fails_without_retry(queued_notice, failing_backend):
     assert notice.failure_reason.startswith("AnymailRecipientsRefused")
     assert deliver_delay_notice(notice_id, runtime, NOW) is Delivery.NOT_CLAIMED
     assert failing_backend.sent == []
+
+
+def test_a_broken_provider_configuration_fails_the_notice_instead_of_losing_it(queued_notice, use_settings):
+    _order, notice_id = queued_notice
+    # The key is read in the worker: a provider that cannot be configured fails cleanly, recorded.
+    runtime = use_settings(email_provider="mailgun", email_provider_api_key="")
+    assert deliver_delay_notice(notice_id, runtime, NOW) is Delivery.FAILED
+    notice = DelayNotice.objects.get(pk=notice_id)
+    assert notice.status == DelayNoticeStatus.FAILED
+    assert notice.failure_reason.startswith("AnymailConfigurationError")
+    assert mail.outbox == []
