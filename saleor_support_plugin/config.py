@@ -46,6 +46,11 @@ class SupportSettings:
     notify_not_shipped: bool = True
     notify_delivery_overdue: bool = True
     notify_approval_pending: bool = True
+    first_response_hours: int = 24
+    resolution_hours: int = 72
+    case_after_late_days: int | None = 3
+    anonymous_cases_per_ip_hour: int = 5
+    anonymous_cases_per_email_hour: int = 3
     support_email: str = ""
     support_phone: str = ""
     support_hours: str = ""
@@ -70,6 +75,11 @@ DEFAULTS: dict[str, Any] = {
     c.NOTIFY_NOT_SHIPPED: True,
     c.NOTIFY_DELIVERY_OVERDUE: True,
     c.NOTIFY_APPROVAL_PENDING: True,
+    c.FIRST_RESPONSE_HOURS: "24",
+    c.RESOLUTION_HOURS: "72",
+    c.CASE_AFTER_LATE_DAYS: "3",
+    c.ANONYMOUS_CASES_PER_IP_HOUR: "5",
+    c.ANONYMOUS_CASES_PER_EMAIL_HOUR: "3",
     c.SUPPORT_EMAIL: "",
     c.SUPPORT_PHONE: "",
     c.SUPPORT_HOURS: "",
@@ -83,8 +93,13 @@ INTEGER_RANGES = {
     c.DELIVERY_GRACE_DAYS: (0, 60),
     c.APPROVAL_WAIT_HOURS: (1, 720),
     c.REVISED_ESTIMATE_DAYS: (1, 60),
+    c.FIRST_RESPONSE_HOURS: (1, 720),
+    c.RESOLUTION_HOURS: (1, 2160),
+    c.CASE_AFTER_LATE_DAYS: (1, 60),
+    c.ANONYMOUS_CASES_PER_IP_HOUR: (1, 1000),
+    c.ANONYMOUS_CASES_PER_EMAIL_HOUR: (1, 1000),
 }
-OPTIONAL_INTEGERS = {c.DEFAULT_DELIVERY_DAYS}
+OPTIONAL_INTEGERS = {c.DEFAULT_DELIVERY_DAYS, c.CASE_AFTER_LATE_DAYS}
 
 
 def config_values(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> dict[str, Any]:
@@ -127,13 +142,18 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         ),
         handling_days=_int(merged[c.HANDLING_DAYS]),
         handling_starts_at=_text(merged[c.HANDLING_STARTS_AT]),
-        default_delivery_days=_int(merged[c.DEFAULT_DELIVERY_DAYS]) if _text(merged[c.DEFAULT_DELIVERY_DAYS]) else None,
+        default_delivery_days=_optional_int(merged[c.DEFAULT_DELIVERY_DAYS]),
         delivery_grace_days=_int(merged[c.DELIVERY_GRACE_DAYS]),
         approval_wait_hours=_int(merged[c.APPROVAL_WAIT_HOURS]),
         revised_estimate_days=_int(merged[c.REVISED_ESTIMATE_DAYS]),
         notify_not_shipped=parse_bool(merged[c.NOTIFY_NOT_SHIPPED]),
         notify_delivery_overdue=parse_bool(merged[c.NOTIFY_DELIVERY_OVERDUE]),
         notify_approval_pending=parse_bool(merged[c.NOTIFY_APPROVAL_PENDING]),
+        first_response_hours=_int(merged[c.FIRST_RESPONSE_HOURS]),
+        resolution_hours=_int(merged[c.RESOLUTION_HOURS]),
+        case_after_late_days=_optional_int(merged[c.CASE_AFTER_LATE_DAYS]),
+        anonymous_cases_per_ip_hour=_int(merged[c.ANONYMOUS_CASES_PER_IP_HOUR]),
+        anonymous_cases_per_email_hour=_int(merged[c.ANONYMOUS_CASES_PER_EMAIL_HOUR]),
         support_email=_text(merged[c.SUPPORT_EMAIL]),
         support_phone=_text(merged[c.SUPPORT_PHONE]),
         support_hours=_text(merged[c.SUPPORT_HOURS]),
@@ -166,6 +186,10 @@ def _text(value: Any) -> str:
 
 def _int(value: Any) -> int:
     return int(_text(value))
+
+
+def _optional_int(value: Any) -> int | None:
+    return _int(value) if _text(value) else None
 
 
 def _json_object(value: Any) -> dict[str, Any]:

@@ -26,6 +26,13 @@ NOTIFY_NOT_SHIPPED = "notify_not_shipped"
 NOTIFY_DELIVERY_OVERDUE = "notify_delivery_overdue"
 NOTIFY_APPROVAL_PENDING = "notify_approval_pending"
 
+# Support cases
+FIRST_RESPONSE_HOURS = "first_response_hours"
+RESOLUTION_HOURS = "resolution_hours"
+CASE_AFTER_LATE_DAYS = "case_after_late_days"
+ANONYMOUS_CASES_PER_IP_HOUR = "anonymous_cases_per_ip_hour"
+ANONYMOUS_CASES_PER_EMAIL_HOUR = "anonymous_cases_per_email_hour"
+
 # Support contact shown to customers
 SUPPORT_EMAIL = "support_email"
 SUPPORT_PHONE = "support_phone"

@@ -17,6 +17,11 @@ class DelayStage(models.TextChoices):
     NOT_SHIPPED = "not_shipped", "Not shipped within the handling time"
     DELIVERY_OVERDUE = "delivery_overdue", "Shipment past its promised delivery date"
     APPROVAL_PENDING = "approval_pending", "Fulfillment waiting for approval too long"
+    # Not an email: a support case opened for an order still late this many days after it became late.
+    ESCALATION = "escalation", "Still late: support case opened"
+
+
+CUSTOMER_STAGES = (DelayStage.NOT_SHIPPED, DelayStage.DELIVERY_OVERDUE, DelayStage.APPROVAL_PENDING)
 
 
 class Verdict(enum.Enum):
@@ -44,7 +49,21 @@ def due_dates(order: OrderSnapshot, settings: SupportSettings) -> dict[DelayStag
             approval_pending_due(order, settings) if settings.notify_approval_pending else None
         ),
     }
-    return {stage: due for stage, due in candidates.items() if due is not None}
+    dues = {stage: due for stage, due in candidates.items() if due is not None}
+    escalation = escalation_due(order, settings)
+    if escalation is not None:
+        dues[DelayStage.ESCALATION] = escalation
+    return dues
+
+
+def escalation_due(order: OrderSnapshot, settings: SupportSettings) -> datetime.datetime | None:
+    """An order not shipped or not delivered `case_after_late_days` business days after it became late."""
+    if not settings.case_after_late_days:
+        return None
+    late_since = [due for due in (not_shipped_due(order, settings), delivery_overdue_due(order, settings)) if due]
+    if not late_since:
+        return None
+    return settings.calendar.deadline_after(min(late_since), settings.case_after_late_days)
 
 
 def check_stage(

@@ -38,6 +38,7 @@ class DelayNoticeStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Not sent"
+    ESCALATED = "escalated", "Support case opened"
 
 
 class DelayNotice(models.Model):
@@ -58,6 +59,9 @@ class DelayNotice(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     failure_reason = models.TextField(blank=True)
+    case = models.ForeignKey(
+        "SupportCase", null=True, blank=True, related_name="delay_notices", on_delete=models.SET_NULL
+    )
 
     class Meta:
         constraints = [
@@ -67,3 +71,146 @@ class DelayNotice(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.order_number} {self.stage} ({self.status})"
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer", "Waiting on customer"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_CASE_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER)
+
+
+class CasePriority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class CaseCategory(models.TextChoices):
+    SHIPPING_DELAY = "shipping_delay", "Shipping delay"
+    RETURN = "return", "Return"
+    DAMAGED_ITEM = "damaged_item", "Damaged item"
+    BILLING = "billing", "Billing"
+    PRODUCT_QUESTION = "product_question", "Product question"
+    COMPLAINT = "complaint", "Complaint"
+    CANCELLATION = "cancellation", "Cancellation"
+    OTHER = "other", "Other"
+
+
+class CaseChannel(models.TextChoices):
+    STOREFRONT = "storefront", "Storefront"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    STAFF = "staff", "Staff"
+    AUTOMATIC = "automatic", "Opened automatically"
+
+
+class AuthorType(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    STAFF = "staff", "Staff"
+    SYSTEM = "system", "System"
+    APP = "app", "App"
+
+
+class SupportCase(models.Model):
+    """A customer's problem, usually about one order. The order number and email are copied onto the case so
+    it survives the order's deletion; `topic` is set on cases opened automatically, and at most one open
+    case per order and topic exists (a partial unique index), so a second trigger adds to the first."""
+
+    order_id = models.UUIDField(null=True, blank=True, db_index=True)
+    order_number = models.CharField(max_length=32, blank=True)
+    customer_id = models.IntegerField(null=True, blank=True, db_index=True)
+    customer_email = models.EmailField(blank=True, db_index=True)
+    channel_slug = models.CharField(max_length=255, blank=True)
+    origin = models.CharField(max_length=16, choices=CaseChannel.choices)
+    topic = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=24, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    priority = models.CharField(max_length=8, choices=CasePriority.choices, default=CasePriority.NORMAL)
+    category = models.CharField(max_length=24, choices=CaseCategory.choices, default=CaseCategory.OTHER)
+    assignee_id = models.IntegerField(null=True, blank=True, db_index=True)
+    subject = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    last_message_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_id", "topic"],
+                condition=models.Q(status__in=OPEN_CASE_STATUSES) & ~models.Q(topic=""),
+                name="support_case_one_open_per_order_topic",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "first_response_due_at"], name="support_case_status_due_idx")]
+        permissions = [("manage_support", "Manage customer support cases.")]
+
+    def __str__(self) -> str:
+        return f"Case #{self.pk}: {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CASE_STATUSES
+
+
+class CaseMessage(models.Model):
+    """A public reply (the customer sees it) or an internal note (staff only)."""
+
+    case = models.ForeignKey(SupportCase, related_name="messages", on_delete=models.CASCADE)
+    author_type = models.CharField(max_length=16, choices=AuthorType.choices)
+    author_user_id = models.IntegerField(null=True, blank=True)
+    author_app_id = models.IntegerField(null=True, blank=True)
+    author_name = models.CharField(max_length=256, blank=True)
+    is_internal = models.BooleanField(default=False)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        indexes = [models.Index(fields=["case", "created_at"], name="support_message_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author_type} on case {self.case_id}"
+
+
+class CaseChange(models.Model):
+    """The audit trail: who changed which field of a case, when, from what to what."""
+
+    case = models.ForeignKey(SupportCase, related_name="changes", on_delete=models.CASCADE)
+    field = models.CharField(max_length=32)
+    old_value = models.CharField(max_length=256, blank=True)
+    new_value = models.CharField(max_length=256, blank=True)
+    actor_type = models.CharField(max_length=16, choices=AuthorType.choices)
+    actor_user_id = models.IntegerField(null=True, blank=True)
+    actor_app_id = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} -> {self.new_value}"
+
+
+class CaseTrigger(models.Model):
+    """Each event that may open a case is handled once per order (`key` such as "return:<fulfillment id>"),
+    however often the hook or task that reports it runs."""
+
+    order_id = models.UUIDField()
+    key = models.CharField(max_length=64)
+    case = models.ForeignKey(SupportCase, null=True, blank=True, related_name="triggers", on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order_id", "key"], name="support_casetrigger_order_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.key}"

@@ -15,6 +15,7 @@ from anymail.message import AnymailMessage
 from django.db import transaction
 from django.db.models import F
 
+from .case_triggers import delay_trigger, fire_trigger, record_notice_on_case
 from .delay_rules import DelayStage, Verdict, check_stage
 from .mail import get_mail_connection, is_transient
 from .models import DelayNotice, DelayNoticeStatus
@@ -35,6 +36,7 @@ class Delivery(enum.Enum):
     SKIPPED = "skipped"
     REWATCHED = "rewatched"
     NOT_CLAIMED = "not_claimed"
+    ESCALATED = "escalated"
 
 
 def claim_notice(notice_id: int) -> DelayNotice | None:
@@ -55,6 +57,8 @@ def deliver_delay_notice(
         return order_or_outcome
     order = order_or_outcome
     stage = DelayStage(notice.stage)
+    if stage is DelayStage.ESCALATION:
+        return _escalate(notice, order, runtime)
     try:
         message = build_delay_notice_message(order, stage, runtime.settings, now, notice.pk)
         message.connection = get_mail_connection(runtime.settings)
@@ -84,9 +88,24 @@ def _order_still_late(notice: DelayNotice, runtime: SupportRuntime, now: datetim
         return Delivery.REWATCHED
     if check.verdict is Verdict.NOT_APPLICABLE:
         return _finish(notice, DelayNoticeStatus.SKIPPED, f"No longer late (order status: {order.status}).")
-    if not order.email:
+    if not order.email and notice.stage != DelayStage.ESCALATION:
         return _finish(notice, DelayNoticeStatus.SKIPPED, "The order has no email address.")
     return order
+
+
+def _escalate(notice: DelayNotice, order: OrderSnapshot, runtime: SupportRuntime) -> Delivery:
+    days = runtime.settings.case_after_late_days
+    trigger = delay_trigger(order, f"still not shipped or delivered {days} business days after it became late", "age")
+    with transaction.atomic():
+        case = fire_trigger(order, trigger, runtime.settings)
+        notice.case = case
+        notice.status = DelayNoticeStatus.ESCALATED
+        notice.save(update_fields=["case", "status", "updated_at"])
+        if case is not None:
+            runtime.gateway.record_timeline_event(
+                order.id, f"Support case #{case.pk} opened: the order is still late.", {"case_id": case.pk}
+            )
+    return Delivery.ESCALATED
 
 
 def _record_sent(
@@ -107,6 +126,7 @@ def _record_sent(
             f"Delay notice emailed to {order.email}: {stage.label.lower()}.",
             {"notice_id": notice.pk, "stage": stage.value, "email": order.email},
         )
+        record_notice_on_case(order, notice, runtime.settings)
 
 
 def _finish(notice: DelayNotice, status: str, reason: str, result: Delivery | None = None) -> Delivery:

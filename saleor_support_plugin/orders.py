@@ -24,6 +24,7 @@ ORDER_PARTIALLY_RETURNED = "partially_returned"
 FULFILLMENT_FULFILLED = "fulfilled"
 FULFILLMENT_WAITING_FOR_APPROVAL = "waiting_for_approval"
 FULFILLMENT_CANCELED = "canceled"
+RETURN_FULFILLMENT_STATUSES = frozenset({"returned", "refunded_and_returned", "replaced"})
 
 # Only these orders can run late; drafts, unconfirmed, cancelled, expired and returned orders never get notices.
 WATCHED_ORDER_STATUSES = frozenset({ORDER_UNFULFILLED, ORDER_PARTIALLY_FULFILLED, ORDER_FULFILLED})
@@ -67,8 +68,11 @@ class OrderSnapshot:
     paid_at: datetime.datetime | None = None
     max_delivery_days: int | None = None
     customer_first_name: str = ""
+    customer_id: int | None = None
     lines: tuple[OrderLine, ...] = ()
     fulfillments: tuple[Fulfillment, ...] = field(default=())
+    # Ids of failed refunds (payment transactions or transaction events) Saleor recorded on the order.
+    refund_failures: tuple[str, ...] = ()
 
     @property
     def unshipped_lines(self) -> tuple[OrderLine, ...]:

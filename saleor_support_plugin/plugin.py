@@ -15,7 +15,7 @@ from saleor.plugins.error_codes import PluginErrorCode
 
 from . import constants as c
 from .config import DEFAULTS, parse_settings, validate_configuration
-from .tasks import refresh_order_watch_task
+from .tasks import anonymize_customer_cases_task, order_changed_task
 
 STRING = ConfigurationTypeField.STRING
 BOOLEAN = ConfigurationTypeField.BOOLEAN
@@ -111,6 +111,34 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "label": "Notify: fulfillment awaiting approval",
         "help_text": "Email the customer when a fulfillment waits for approval longer than allowed.",
     },
+    c.FIRST_RESPONSE_HOURS: {
+        "type": STRING,
+        "label": "First response target (hours)",
+        "help_text": "A case without a staff reply this many hours after it opened counts as overdue.",
+    },
+    c.RESOLUTION_HOURS: {
+        "type": STRING,
+        "label": "Resolution target (hours)",
+        "help_text": "A case not resolved this many hours after it opened counts as overdue.",
+    },
+    c.CASE_AFTER_LATE_DAYS: {
+        "type": STRING,
+        "label": "Open a case for orders late by (business days)",
+        "help_text": (
+            "An order still not shipped or delivered this many business days after it became late gets a "
+            "support case. A second delay notice for the same order opens one too. Blank: only the second notice."
+        ),
+    },
+    c.ANONYMOUS_CASES_PER_IP_HOUR: {
+        "type": STRING,
+        "label": "Guest cases per IP address per hour",
+        "help_text": "Limit on cases opened from the storefront without an account, per IP address.",
+    },
+    c.ANONYMOUS_CASES_PER_EMAIL_HOUR: {
+        "type": STRING,
+        "label": "Guest cases per email address per hour",
+        "help_text": "Limit on cases opened from the storefront without an account, per email address.",
+    },
     c.SUPPORT_EMAIL: {
         "type": STRING,
         "label": "Support email",
@@ -163,7 +191,7 @@ class SupportPlugin(BasePlugin):
     def _watch(self, order_id: uuid.UUID, previous_value: Any) -> Any:
         if not self.active:
             return previous_value
-        transaction.on_commit(lambda: refresh_order_watch_task.delay(str(order_id)))
+        transaction.on_commit(lambda: order_changed_task.delay(str(order_id)))
         return previous_value
 
     def order_created(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
@@ -203,6 +231,15 @@ class SupportPlugin(BasePlugin):
 
     def fulfillment_metadata_updated(self, fulfillment: Any, previous_value: Any) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
+
+    def order_refunded(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        return self._watch(order.pk, previous_value)
+
+    def customer_deleted(self, customer: Any, previous_value: Any, webhooks: Any = None) -> Any:
+        # Privacy comes first: anonymize the customer's cases even while the plugin is switched off.
+        customer_id, email = customer.pk, customer.email
+        transaction.on_commit(lambda: anonymize_customer_cases_task.delay(customer_id, email))
+        return previous_value
 
 
 def _plugin_error_code(code: str | None) -> str:

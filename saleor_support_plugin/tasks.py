@@ -12,11 +12,12 @@ import uuid
 from celery import shared_task
 from django.utils import timezone
 
+from .cases import anonymize_customer_cases
 from .notices import Delivery, deliver_delay_notice
+from .order_changes import handle_order_change
 from .runtime import load_runtime
 from .saleor_compat import allow_writer
 from .scan import scan_delays
-from .watchlist import refresh_order_watch
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +38,17 @@ def enqueue_notice_delivery(notice_ids: list[int]) -> None:
 
 @shared_task(ignore_result=True)
 @allow_writer()
-def refresh_order_watch_task(order_id: str) -> None:
+def order_changed_task(order_id: str) -> None:
     runtime = load_runtime()
     if runtime.active:
-        refresh_order_watch(uuid.UUID(order_id), runtime)
+        handle_order_change(uuid.UUID(order_id), runtime)
+
+
+@shared_task(ignore_result=True)
+@allow_writer()
+def anonymize_customer_cases_task(customer_id: int, email: str) -> None:
+    # Runs whether or not the plugin is active: a deleted customer is forgotten either way.
+    anonymize_customer_cases(customer_id, email)
 
 
 @shared_task(name=SCAN_TASK_NAME, ignore_result=True, expires=600)

@@ -56,15 +56,6 @@ def forget_order(order_id: uuid.UUID) -> None:
     DelayWatch.objects.filter(order_id=order_id).delete()
 
 
-def refresh_order_watch(order_id: uuid.UUID, runtime: SupportRuntime) -> int:
-    """Re-read one order and bring its watchlist rows up to date (what every order hook ends in)."""
-    order = runtime.gateway.get_order(order_id)
-    if order is None:
-        forget_order(order_id)
-        return 0
-    return refresh_watches([order], runtime.settings)
-
-
 def backfill_watchlist(
     runtime: SupportRuntime,
     created_since: datetime.datetime,

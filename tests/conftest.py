@@ -57,6 +57,7 @@ def support_settings() -> SupportSettings:
     # Anymail's test backend: sent messages land in django.core.mail.outbox with their anymail status.
     return SupportSettings(
         email_provider="test",
+        case_after_late_days=None,  # escalation to a case is tested on its own
         sender_address="support@shop.example",
         sender_name="Acme Support",
         support_email="help@shop.example",

@@ -8,7 +8,7 @@ from django.core import mail
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
 from saleor_support_plugin.notices import Delivery, deliver_delay_notice
 from saleor_support_plugin.scan import scan_delays
-from saleor_support_plugin.watchlist import refresh_order_watch
+from saleor_support_plugin.order_changes import handle_order_change
 from tests.conftest import MONDAY, api_error, make_order, shipped
 from tests.order_store import load_test_runtime
 
@@ -21,7 +21,7 @@ NOW = MONDAY + datetime.timedelta(days=5)
 def queued_notice(orders, runtime):
     """A paid order that missed its handling time, scanned into a queued notice."""
     order = orders.put(make_order())
-    refresh_order_watch(order.id, runtime)
+    handle_order_change(order.id, runtime)
     summary = scan_delays(NOW, lambda ids: None)
     return order, summary.notice_ids[0]
 

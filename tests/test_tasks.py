@@ -10,7 +10,7 @@ from saleor_support_plugin import tasks
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
 from saleor_support_plugin.tasks import (
     enqueue_notice_delivery,
-    refresh_order_watch_task,
+    order_changed_task,
     retry_delay_seconds,
     scan_delays_task,
     send_delay_notices_task,
@@ -28,18 +28,18 @@ def late_order(orders):
 
 
 def test_refresh_task_watches_the_order(late_order, runtime):
-    refresh_order_watch_task.delay(str(late_order.id))
+    order_changed_task.delay(str(late_order.id))
     assert DelayWatch.objects.filter(order_id=late_order.id).count() == 1
 
 
 def test_refresh_task_does_nothing_while_inactive(late_order, use_settings):
     use_settings(active=False)
-    refresh_order_watch_task.delay(str(late_order.id))
+    order_changed_task.delay(str(late_order.id))
     assert DelayWatch.objects.count() == 0
 
 
 def test_scan_task_sends_each_due_notice_once(late_order, runtime, django_capture_on_commit_callbacks):
-    refresh_order_watch_task.delay(str(late_order.id))
+    order_changed_task.delay(str(late_order.id))
     with django_capture_on_commit_callbacks(execute=True):
         scan_delays_task.delay()
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,7 +49,7 @@ def test_scan_task_sends_each_due_notice_once(late_order, runtime, django_captur
 
 
 def test_duplicated_send_task_sends_once(late_order, runtime, django_capture_on_commit_callbacks):
-    refresh_order_watch_task.delay(str(late_order.id))
+    order_changed_task.delay(str(late_order.id))
     with django_capture_on_commit_callbacks(execute=False):
         scan_delays_task.delay()
     notice_id = DelayNotice.objects.get().pk
@@ -64,7 +64,7 @@ def test_transient_failure_schedules_a_retry_with_backoff(late_order, runtime, s
     from tests.failing_backend import FailingBackend
 
     FailingBackend.errors, FailingBackend.sent = [api_error(502)], []
-    refresh_order_watch_task.delay(str(late_order.id))
+    order_changed_task.delay(str(late_order.id))
     from saleor_support_plugin.scan import scan_delays
 
     notice_id = scan_delays(timezone.now(), lambda ids: None).notice_ids[0]
@@ -86,7 +86,7 @@ def test_last_attempt_gives_up(late_order, runtime, settings, use_settings):
     from tests.failing_backend import FailingBackend
 
     FailingBackend.errors, FailingBackend.sent = [api_error(503)], []
-    refresh_order_watch_task.delay(str(late_order.id))
+    order_changed_task.delay(str(late_order.id))
     from saleor_support_plugin.scan import scan_delays
 
     notice_id = scan_delays(timezone.now(), lambda ids: None).notice_ids[0]

@@ -5,7 +5,8 @@ import pytest
 
 from saleor_support_plugin.delay_rules import DelayStage
 from saleor_support_plugin.models import DelayNotice, DelayWatch
-from saleor_support_plugin.watchlist import backfill_watchlist, refresh_order_watch, refresh_watches
+from saleor_support_plugin.order_changes import handle_order_change
+from saleor_support_plugin.watchlist import backfill_watchlist, refresh_watches
 from tests.conftest import MONDAY, make_order, shipped
 
 pytestmark = pytest.mark.django_db
@@ -45,16 +46,16 @@ def test_stage_with_a_notice_is_not_watched_again(support_settings):
 
 def test_cancelled_or_deleted_orders_leave_the_watchlist(orders, runtime):
     order = orders.put(make_order())
-    refresh_order_watch(order.id, runtime)
+    handle_order_change(order.id, runtime)
     assert watched(order.id)
     orders.put(replace(order, status="canceled"))
-    refresh_order_watch(order.id, runtime)
+    handle_order_change(order.id, runtime)
     assert watched(order.id) == {}
 
     other = orders.put(make_order())
-    refresh_order_watch(other.id, runtime)
+    handle_order_change(other.id, runtime)
     del orders.orders[other.id]
-    refresh_order_watch(other.id, runtime)
+    handle_order_change(other.id, runtime)
     assert watched(other.id) == {}
 
 

@@ -14,7 +14,7 @@ from saleor.order.models import OrderEvent
 
 from saleor_support_plugin.delay_rules import DelayStage
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
-from saleor_support_plugin.tasks import refresh_order_watch_task, scan_delays_task, send_delay_notices_task
+from saleor_support_plugin.tasks import order_changed_task, scan_delays_task, send_delay_notices_task
 
 from .helpers import MARK_AS_PAID, ORDER_CANCEL, fulfill, move_order_back, order_id
 
@@ -62,7 +62,7 @@ def test_inactive_plugin_watches_nothing(
 
 def test_draft_order_is_never_watched(draft_order, support_plugin):
     support_plugin()
-    refresh_order_watch_task.delay(str(draft_order.pk))
+    order_changed_task.delay(str(draft_order.pk))
     assert DelayWatch.objects.count() == 0
 
 
@@ -75,7 +75,7 @@ def test_late_order_gets_exactly_one_email_in_its_language_and_a_timeline_entry(
     paid_order.language_code = "de"
     paid_order.save(update_fields=["language_code"])
     move_order_back(paid_order, days=14)
-    refresh_order_watch_task.delay(str(paid_order.pk))
+    order_changed_task.delay(str(paid_order.pk))
 
     with django_capture_on_commit_callbacks(execute=True):
         scan_delays_task.delay()
@@ -116,7 +116,7 @@ def test_order_shipped_in_time_gets_no_email(
 
 def test_cancelled_late_order_gets_no_email(paid_order, staff_api_client, django_capture_on_commit_callbacks):
     move_order_back(paid_order, days=14)
-    refresh_order_watch_task.delay(str(paid_order.pk))
+    order_changed_task.delay(str(paid_order.pk))
     get_graphql_content(staff_api_client.post_graphql(ORDER_CANCEL, {"id": order_id(paid_order)}))
     with django_capture_on_commit_callbacks(execute=True):
         scan_delays_task.delay()
@@ -130,7 +130,7 @@ def test_shipment_past_its_promise_gets_a_delivery_notice_unless_marked_delivere
     fulfillment = paid_order.fulfillments.get()
     assert fulfillment.status == FulfillmentStatus.FULFILLED
     paid_order.fulfillments.update(created_at=timezone.now() - datetime.timedelta(days=20))
-    refresh_order_watch_task.delay(str(paid_order.pk))
+    order_changed_task.delay(str(paid_order.pk))
     with django_capture_on_commit_callbacks(execute=True):
         scan_delays_task.delay()
     assert len(mail.outbox) == 1

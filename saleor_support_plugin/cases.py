@@ -1,0 +1,266 @@
+"""Support cases: the business rules that GraphQL, hooks, tasks and email all call.
+
+Every change goes through these functions, which write the audit trail (`CaseChange`) next to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .config import SupportSettings
+from .models import (
+    OPEN_CASE_STATUSES,
+    AuthorType,
+    CaseCategory,
+    CaseChange,
+    CaseChannel,
+    CaseMessage,
+    CasePriority,
+    CaseStatus,
+    SupportCase,
+)
+
+SUBJECT_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 10_000
+ANONYMIZED_EMAIL = ""
+ANONYMIZED_BODY = "[Removed: the customer's account was deleted.]"
+TRACKED_FIELDS = ("status", "priority", "category", "assignee_id")
+
+
+class CaseError(ValueError):
+    """A request the rules refuse; `code` is one of the support error codes, `field` the input at fault."""
+
+    def __init__(self, message: str, code: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Actor:
+    type: str
+    user_id: int | None = None
+    app_id: int | None = None
+    name: str = ""
+
+
+SYSTEM = Actor(AuthorType.SYSTEM, name="Saleor Support")
+
+
+@dataclass(frozen=True)
+class CaseOrder:
+    """The order a case is about, as the case keeps it (the order may be deleted later)."""
+
+    id: object
+    number: str
+    email: str
+    channel_slug: str = ""
+    customer_id: int | None = None
+
+
+def clean_subject(subject: str) -> str:
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise CaseError("Enter a subject.", "required", "subject")
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        raise CaseError(f"The subject can have at most {SUBJECT_MAX_LENGTH} characters.", "invalid", "subject")
+    return subject
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise CaseError("Write a message.", "required", "body")
+    if len(body) > BODY_MAX_LENGTH:
+        raise CaseError(f"A message can have at most {BODY_MAX_LENGTH} characters.", "invalid", "body")
+    return body
+
+
+def due_times(settings: SupportSettings, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """Response-time targets: first response and resolution, in hours from the case's opening."""
+    return (
+        start + datetime.timedelta(hours=settings.first_response_hours),
+        start + datetime.timedelta(hours=settings.resolution_hours),
+    )
+
+
+@transaction.atomic
+def open_case(
+    *,
+    settings: SupportSettings,
+    author: Actor,
+    origin: str,
+    subject: str,
+    body: str,
+    email: str,
+    customer_id: int | None = None,
+    order: CaseOrder | None = None,
+    category: str = CaseCategory.OTHER,
+    priority: str = CasePriority.NORMAL,
+    topic: str = "",
+) -> SupportCase:
+    now = timezone.now()
+    first_due, resolution_due = due_times(settings, now)
+    case = SupportCase.objects.create(
+        order_id=order.id if order else None,
+        order_number=order.number if order else "",
+        channel_slug=order.channel_slug if order else "",
+        customer_id=customer_id if customer_id is not None else (order.customer_id if order else None),
+        customer_email=email or (order.email if order else ""),
+        origin=origin,
+        topic=topic,
+        category=category,
+        priority=priority,
+        subject=clean_subject(subject),
+        created_at=now,
+        last_message_at=now,
+        first_response_due_at=first_due,
+        resolution_due_at=resolution_due,
+    )
+    _add_message(case, author, clean_body(body), is_internal=False, at=now)
+    return case
+
+
+def open_or_update_topic_case(
+    *, settings: SupportSettings, order: CaseOrder, topic: str, category: str, subject: str, body: str
+) -> tuple[SupportCase, bool]:
+    """The open case for this order and topic, with `body` added as a system note; opened if there is none.
+
+    The partial unique index makes this safe when two triggers race: the loser adds to the winner's case.
+    """
+    existing = _open_topic_case(order.id, topic)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                case = open_case(
+                    settings=settings,
+                    author=SYSTEM,
+                    origin=CaseChannel.AUTOMATIC,
+                    subject=subject,
+                    body=body,
+                    email=order.email,
+                    order=order,
+                    category=category,
+                    topic=topic,
+                )
+            return case, True
+        except IntegrityError:
+            existing = _open_topic_case(order.id, topic)
+            if existing is None:
+                raise
+    add_message(existing, SYSTEM, body, is_internal=True)
+    return existing, False
+
+
+def _open_topic_case(order_id: object, topic: str) -> SupportCase | None:
+    return SupportCase.objects.filter(order_id=order_id, topic=topic, status__in=OPEN_CASE_STATUSES).first()
+
+
+@transaction.atomic
+def add_message(case: SupportCase, author: Actor, body: str, is_internal: bool = False) -> CaseMessage:
+    """A reply or an internal note, and what it means for the case's status and response targets."""
+    if case.status == CaseStatus.CLOSED and author.type == AuthorType.CUSTOMER:
+        raise CaseError("This case is closed: open a new one.", "case_closed")
+    message = _add_message(case, author, clean_body(body), is_internal, timezone.now())
+    _after_message(case, message)
+    return message
+
+
+def _add_message(case: SupportCase, author: Actor, body: str, is_internal: bool, at: datetime.datetime) -> CaseMessage:
+    return CaseMessage.objects.create(
+        case=case,
+        author_type=author.type,
+        author_user_id=author.user_id,
+        author_app_id=author.app_id,
+        author_name=author.name,
+        is_internal=is_internal,
+        body=body,
+        created_at=at,
+    )
+
+
+def _after_message(case: SupportCase, message: CaseMessage) -> None:
+    updates: dict[str, object] = {"last_message_at": message.created_at}
+    if message.is_internal or message.author_type == AuthorType.SYSTEM:
+        pass
+    elif message.author_type == AuthorType.CUSTOMER:
+        if case.status != CaseStatus.OPEN:
+            updates["status"] = CaseStatus.OPEN  # a customer's answer reopens a waiting or resolved case
+    else:
+        if case.first_response_at is None:
+            updates["first_response_at"] = message.created_at
+        if case.status in (CaseStatus.NEW, CaseStatus.OPEN):
+            updates["status"] = CaseStatus.WAITING_ON_CUSTOMER
+    actor = Actor(message.author_type, message.author_user_id, message.author_app_id, message.author_name)
+    _apply(case, actor, updates)
+
+
+@transaction.atomic
+def update_case(case: SupportCase, actor: Actor, **changes: object) -> SupportCase:
+    """Change status, priority, category or assignee; each real change is written to the audit trail."""
+    unknown = set(changes) - set(TRACKED_FIELDS)
+    if unknown:
+        raise CaseError(f"Cannot change {', '.join(sorted(unknown))}.", "invalid")
+    _apply(case, actor, changes)
+    return case
+
+
+def close_case(case: SupportCase, actor: Actor) -> SupportCase:
+    if case.status == CaseStatus.CLOSED:
+        return case
+    return update_case(case, actor, status=CaseStatus.CLOSED)
+
+
+def _apply(case: SupportCase, actor: Actor, updates: dict[str, object]) -> None:
+    now = timezone.now()
+    changed = {name: value for name, value in updates.items() if getattr(case, name) != value}
+    if changed.get("status") in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.resolved_at is None:
+        changed["resolved_at"] = now
+    if changed.get("status") in OPEN_CASE_STATUSES:
+        changed["resolved_at"] = None
+    for name in TRACKED_FIELDS:
+        if name in changed:
+            CaseChange.objects.create(
+                case=case,
+                field=name,
+                old_value=_text(getattr(case, name)),
+                new_value=_text(changed[name]),
+                actor_type=actor.type,
+                actor_user_id=actor.user_id,
+                actor_app_id=actor.app_id,
+                created_at=now,
+            )
+    for name, value in changed.items():
+        setattr(case, name, value)
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+
+
+def anonymize_customer_cases(customer_id: int | None, email: str) -> int:
+    """When Saleor deletes a customer: forget who they were on every case; keep the order number."""
+    cases = SupportCase.objects.filter(customer_id=customer_id) if customer_id else SupportCase.objects.none()
+    if email:
+        cases = cases | SupportCase.objects.filter(customer_email__iexact=email)
+    case_ids = list(cases.values_list("pk", flat=True))
+    with transaction.atomic():
+        CaseMessage.objects.filter(case_id__in=case_ids, author_type=AuthorType.CUSTOMER).update(
+            body=ANONYMIZED_BODY, author_name=""
+        )
+        SupportCase.objects.filter(pk__in=case_ids).update(customer_id=None, customer_email=ANONYMIZED_EMAIL)
+    return len(case_ids)
+
+
+def is_overdue(case: SupportCase, now: datetime.datetime) -> bool:
+    if not case.is_open:
+        return False
+    response_late = case.first_response_at is None and case.first_response_due_at and case.first_response_due_at < now
+    resolution_late = case.resolution_due_at is not None and case.resolution_due_at < now
+    return bool(response_late or resolution_late)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
