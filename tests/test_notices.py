@@ -7,8 +7,8 @@ from django.core import mail
 
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
 from saleor_support_plugin.notices import Delivery, deliver_delay_notice
-from saleor_support_plugin.scan import scan_delays
 from saleor_support_plugin.order_changes import handle_order_change
+from saleor_support_plugin.scan import scan_delays
 from tests.conftest import MONDAY, api_error, make_order, shipped
 from tests.order_store import load_test_runtime
 
