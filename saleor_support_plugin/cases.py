@@ -6,6 +6,7 @@ Every change goes through these functions, which write the audit trail (`CaseCha
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -55,7 +56,7 @@ SYSTEM = Actor(AuthorType.SYSTEM, name="Saleor Support")
 class CaseOrder:
     """The order a case is about, as the case keeps it (the order may be deleted later)."""
 
-    id: object
+    id: uuid.UUID
     number: str
     email: str
     channel_slug: str = ""
@@ -156,7 +157,7 @@ def open_or_update_topic_case(
     return existing, False
 
 
-def _open_topic_case(order_id: object, topic: str) -> SupportCase | None:
+def _open_topic_case(order_id: uuid.UUID, topic: str) -> SupportCase | None:
     return SupportCase.objects.filter(order_id=order_id, topic=topic, status__in=OPEN_CASE_STATUSES).first()
 
 
