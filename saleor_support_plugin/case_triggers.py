@@ -131,9 +131,10 @@ def record_notice_on_case(order: OrderSnapshot, notice: DelayNotice, settings: S
 
 def link_delay_notices(case: SupportCase) -> int:
     """Join the order's sent delay notices to its delay case, so staff see what the customer was told."""
-    return DelayNotice.objects.filter(order_id=case.order_id, case__isnull=True, status=DelayNoticeStatus.SENT).update(
-        case=case
-    )
+    if case.order_id is None:
+        return 0
+    notices = DelayNotice.objects.filter(order_id=case.order_id, case__isnull=True, status=DelayNoticeStatus.SENT)
+    return notices.update(case=case)
 
 
 def case_order(order: OrderSnapshot) -> CaseOrder:
