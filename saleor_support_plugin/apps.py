@@ -20,9 +20,14 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         try:
             from saleor.celeryconf import app as saleor_celery_app
-        except ImportError:  # outside Saleor (the Saleor-free test suite): no beat to join
+        except ImportError:  # outside Saleor (the Saleor-free test suite): no beat, no GraphQL to extend
             return
+        from .graphql.schema_extension import extend_saleor_schema
+        from .permissions import check_permission_registered
+
         register_periodic_scan(saleor_celery_app)
+        check_permission_registered()
+        extend_saleor_schema()
 
 
 def scan_interval() -> datetime.timedelta:

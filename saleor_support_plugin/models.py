@@ -6,6 +6,10 @@ from __future__ import annotations
 from django.db import models
 
 from .delay_rules import DelayStage
+from .permissions import MANAGE_SUPPORT_CODENAME, register_saleor_permission
+
+# Before Saleor's GraphQL builds its PermissionEnum (see permissions.py).
+register_saleor_permission()
 
 
 class DelayWatch(models.Model):
@@ -151,7 +155,7 @@ class SupportCase(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "first_response_due_at"], name="support_case_status_due_idx")]
-        permissions = [("manage_support", "Manage customer support cases.")]
+        permissions = [(MANAGE_SUPPORT_CODENAME, "Manage customer support cases.")]
 
     def __str__(self) -> str:
         return f"Case #{self.pk}: {self.subject}"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
@@ -20,6 +21,7 @@ def support_plugin(settings) -> Callable[..., SupportPlugin]:
     """Enable the plugin in Saleor with the given configuration (anymail's test backend by default)."""
 
     def create(active: bool = True, **configuration: Any) -> SupportPlugin:
+        cache.clear()  # rate-limit counters of earlier tests
         settings.PLUGINS = [PLUGIN_PATH]
         values = {
             "email_provider": "test",
@@ -37,3 +39,18 @@ def support_plugin(settings) -> Callable[..., SupportPlugin]:
         return plugin
 
     return create
+
+
+@pytest.fixture
+def permission_manage_support():
+    from saleor.permission.models import Permission
+
+    return Permission.objects.get(codename="manage_support", content_type__app_label="saleor_support_plugin")
+
+
+@pytest.fixture
+def support_staff_api_client(staff_api_client, permission_manage_support, support_plugin):
+    """A staff user holding only MANAGE_SUPPORT, with the plugin active."""
+    support_plugin()
+    staff_api_client.user.user_permissions.add(permission_manage_support)
+    return staff_api_client

@@ -27,7 +27,7 @@ def watched_stages(order):
 
 @pytest.fixture
 def paid_order(order_with_lines, staff_api_client, permission_group_manage_orders, support_plugin):
-    support_plugin(default_delivery_days="3")
+    support_plugin(default_delivery_days="3", case_after_late_days="")  # escalation: test_cases_opened_by_events
     permission_group_manage_orders.user_set.add(staff_api_client.user)
     content = get_graphql_content(staff_api_client.post_graphql(MARK_AS_PAID, {"id": order_id(order_with_lines)}))
     assert content["data"]["orderMarkAsPaid"]["errors"] == []

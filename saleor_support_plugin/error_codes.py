@@ -1,0 +1,13 @@
+"""Error codes of the support API (the GraphQL `SupportErrorCode` enum is built from this)."""
+
+from enum import Enum
+
+
+class SupportErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+    CASE_CLOSED = "case_closed"
+    RATE_LIMITED = "rate_limited"
+    PLUGIN_INACTIVE = "plugin_inactive"

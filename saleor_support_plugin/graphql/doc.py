@@ -1,0 +1,1 @@
+DOC_CATEGORY_SUPPORT = "Support"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import graphene
+
+from ..error_codes import SupportErrorCode as DomainSupportErrorCode
+from ..models import AuthorType, CaseCategory, CaseChannel, CasePriority, CaseStatus
+from .doc import DOC_CATEGORY_SUPPORT
+
+
+def _enum(choices: type, name: str, description: str) -> type[graphene.Enum]:
+    values = Enum(name, [(value.upper(), value) for value, _label in choices.choices])  # type: ignore[attr-defined]
+    enum = graphene.Enum.from_enum(values, description=description)
+    enum.doc_category = DOC_CATEGORY_SUPPORT
+    return enum
+
+
+SupportCaseStatusEnum = _enum(CaseStatus, "SupportCaseStatusEnum", "Where a support case stands.")
+SupportCasePriorityEnum = _enum(CasePriority, "SupportCasePriorityEnum", "How urgent a support case is.")
+SupportCaseCategoryEnum = _enum(CaseCategory, "SupportCaseCategoryEnum", "What a support case is about.")
+SupportCaseChannelEnum = _enum(CaseChannel, "SupportCaseChannelEnum", "How a support case reached the shop.")
+SupportAuthorTypeEnum = _enum(AuthorType, "SupportAuthorTypeEnum", "Who wrote a message or made a change.")
+
+SupportErrorCode = graphene.Enum.from_enum(DomainSupportErrorCode, description="Support API error codes.")
+SupportErrorCode.doc_category = DOC_CATEGORY_SUPPORT

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import binascii
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import graphene
+from saleor.graphql.core.scalars import UUID
+from django.core.exceptions import ValidationError
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.mutations import BaseMutation
+from saleor.graphql.core.types import Error
+from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
+from saleor.order.models import Order
+
+from ...cases import CaseError, CaseOrder
+from ...constants import PLUGIN_ID
+from ...error_codes import SupportErrorCode as Code
+from ...models import SupportCase
+from ..access import Viewer, visible_cases
+from ..doc import DOC_CATEGORY_SUPPORT
+from ..enums import SupportErrorCode
+
+NOT_FOUND_MESSAGE = "Couldn't find a support case with this ID."
+
+
+class SupportError(Error):
+    code = SupportErrorCode(description="The error code.", required=True)
+
+    class Meta:
+        description = "An error of a support query or mutation."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+
+def guest_arguments() -> dict[str, Any]:
+    return {
+        "order_token": graphene.Argument(
+            UUID, description="Guests: the token of the order the case is about (with `email`)."
+        ),
+        "email": graphene.Argument(graphene.String, description="Guests: the order's email address."),
+    }
+
+
+def error(field: str | None, message: str, code: Code) -> ValidationError:
+    return ValidationError({field or "input": ValidationError(message, code=code.value)})
+
+
+@contextlib.contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn the rules' refusals into coded, field-keyed GraphQL errors."""
+    try:
+        yield
+    except CaseError as refusal:
+        raise error(refusal.field, str(refusal), Code(refusal.code)) from refusal
+
+
+class SupportMutation(BaseMutation):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def require_active_plugin(cls, info: ResolveInfo) -> Any:
+        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
+        if plugin is None or not plugin.active:
+            raise error(None, "Customer support is not enabled in this shop.", Code.PLUGIN_INACTIVE)
+        return plugin
+
+    @classmethod
+    def get_case(cls, viewer: Viewer, global_id: str) -> SupportCase:
+        """The case, if the requester may see it; otherwise the same error as for a missing case."""
+        pk = case_pk(global_id)
+        case = visible_cases(viewer).filter(pk=pk).first() if pk is not None else None
+        if case is None:
+            raise error("id", NOT_FOUND_MESSAGE, Code.NOT_FOUND)
+        return case
+
+
+def case_pk(global_id: str) -> int | None:
+    """The case's database id, or None for anything that is not a SupportCase ID."""
+    try:
+        type_name, pk = graphene.Node.from_global_id(global_id)
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
+        return None
+    return int(pk) if type_name == "SupportCase" and pk.isdigit() else None
+
+
+def case_order(order: Order) -> CaseOrder:
+    return CaseOrder(
+        id=order.pk,
+        number=str(order.number),
+        email=order.get_customer_email() or "",
+        channel_slug=order.channel.slug,
+        customer_id=order.user_id,
+    )

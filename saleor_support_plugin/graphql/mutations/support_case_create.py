@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import graphene
+from saleor.graphql.core.scalars import UUID
+from saleor.core.utils import get_client_ip
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.types import BaseInputObjectType
+from saleor.order.models import Order
+
+from ... import rate_limit
+from ...cases import open_case
+from ...error_codes import SupportErrorCode as Code
+from ...models import CaseCategory, CaseChannel, CasePriority
+from ..access import Viewer, get_viewer
+from ..doc import DOC_CATEGORY_SUPPORT
+from ..enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
+from ..types import SupportCase
+from .common import SupportError, SupportMutation, case_order, domain_errors, error
+
+STAFF_CHANNELS = (CaseChannel.PHONE, CaseChannel.EMAIL, CaseChannel.STAFF)
+
+
+class SupportCaseCreateInput(BaseInputObjectType):
+    subject = graphene.String(required=True, description="What the case is about, in a line (200 characters).")
+    body = graphene.String(required=True, description="The first message (10,000 characters).")
+    category = SupportCaseCategoryEnum(description="What the case is about. Default: OTHER.")
+    order = graphene.ID(description="Customers and staff: ID of the order the case is about.")
+    order_token = UUID(description="Guests: the token of the order the case is about (with `email`).")
+    email = graphene.String(
+        description="Guests: the order's email address. Staff: the customer's email when there is no order."
+    )
+    channel = SupportCaseChannelEnum(description="Staff: how the customer got in touch (PHONE, EMAIL, STAFF).")
+    priority = SupportCasePriorityEnum(description="Staff: the case's priority. Default: NORMAL.")
+
+    class Meta:
+        description = "Fields to open a support case."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+
+class SupportCaseCreate(SupportMutation):
+    case = graphene.Field(SupportCase, description="The case opened.")
+
+    class Arguments:
+        input = SupportCaseCreateInput(required=True, description="Fields to open a support case.")
+
+    class Meta:
+        description = (
+            "Opens a support case: a customer about one of their orders or a general question, a guest about one "
+            "order (with the order's token and email), or staff on a customer's behalf (after a phone call)."
+        )
+        doc_category = DOC_CATEGORY_SUPPORT
+        error_type_class = SupportError
+
+    @classmethod
+    def perform_mutation(cls, _root: Any, info: ResolveInfo, /, *, input: dict[str, Any]) -> SupportCaseCreate:
+        plugin = cls.require_active_plugin(info)
+        viewer = get_viewer(info, input.get("order_token"), input.get("email"))
+        order, email, origin = cls.clean_requester(info, viewer, input, plugin.support_settings)
+        with domain_errors():
+            case = open_case(
+                settings=plugin.support_settings,
+                author=viewer.actor(),
+                origin=origin,
+                subject=input["subject"],
+                body=input["body"],
+                email=email,
+                customer_id=viewer.user.pk if viewer.is_customer and viewer.user else None,
+                order=case_order(order) if order else None,
+                category=input.get("category") or CaseCategory.OTHER,
+                priority=(input.get("priority") if viewer.is_support_staff else None) or CasePriority.NORMAL,
+            )
+        return SupportCaseCreate(case=case)
+
+    @classmethod
+    def clean_requester(
+        cls, info: ResolveInfo, viewer: Viewer, input: dict[str, Any], settings: Any
+    ) -> tuple[Order | None, str, str]:
+        """The order, the customer's email and the channel, depending on who opens the case."""
+        if input.get("order_token") or (viewer.user is None and viewer.app is None):
+            return cls.clean_guest(info, viewer, input, settings)
+        order = cls.clean_order(viewer, input.get("order"))
+        if viewer.is_support_staff:
+            email = (input.get("email") or (order.get_customer_email() if order else "") or "").strip()
+            if not email:
+                raise error("email", "Give the customer's email address or an order.", Code.REQUIRED)
+            channel = input.get("channel") or CaseChannel.STAFF
+            if channel not in STAFF_CHANNELS:
+                raise error("channel", "Staff open cases from PHONE, EMAIL or STAFF.", Code.INVALID)
+            return order, email, channel
+        assert viewer.user is not None
+        return order, viewer.user.email, CaseChannel.STOREFRONT
+
+    @classmethod
+    def clean_guest(
+        cls, info: ResolveInfo, viewer: Viewer, input: dict[str, Any], settings: Any
+    ) -> tuple[Order | None, str, str]:
+        if not input.get("order_token") or not input.get("email"):
+            raise error("orderToken", "Log in, or give the order's token and email address.", Code.REQUIRED)
+        email = input["email"].strip().lower()
+        ip = get_client_ip(info.context) or "unknown"
+        # Count attempts before checking the order, so guessing tokens is rate limited too.
+        if not (
+            rate_limit.allow(f"ip:{ip}", settings.anonymous_cases_per_ip_hour)
+            and rate_limit.allow(f"email:{email}", settings.anonymous_cases_per_email_hour)
+        ):
+            raise error(None, "Too many support requests: try again in an hour.", Code.RATE_LIMITED)
+        if viewer.guest_order is None:
+            raise error("orderToken", "No order matches this token and email address.", Code.NOT_FOUND)
+        return viewer.guest_order, viewer.guest_email, CaseChannel.STOREFRONT
+
+    @classmethod
+    def clean_order(cls, viewer: Viewer, global_id: str | None) -> Order | None:
+        if not global_id:
+            return None
+        try:
+            type_name, pk = graphene.Node.from_global_id(global_id)
+        except (ValueError, TypeError, UnicodeDecodeError):
+            type_name, pk = "", ""
+        orders = Order.objects.select_related("channel", "user").non_draft()
+        if not viewer.is_support_staff:
+            orders = orders.filter(user_id=viewer.user.pk if viewer.user else None)
+        order = orders.filter(pk=pk).first() if type_name == "Order" and _is_uuid(pk) else None
+        if order is None:
+            raise error("order", "Couldn't find an order with this ID.", Code.NOT_FOUND)
+        return order
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from saleor.account.models import User
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.types import BaseInputObjectType
+
+from ...cases import update_case
+from ...error_codes import SupportErrorCode as Code
+from ..access import get_viewer, staff_permissions
+from ..doc import DOC_CATEGORY_SUPPORT
+from ..enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
+from ..types import SupportCase
+from .common import SupportError, SupportMutation, domain_errors, error
+
+
+class SupportCaseUpdateInput(BaseInputObjectType):
+    status = SupportCaseStatusEnum(description="New status.")
+    priority = SupportCasePriorityEnum(description="New priority.")
+    category = SupportCaseCategoryEnum(description="New category.")
+    assignee = graphene.ID(description="ID of the staff user to assign; null to unassign.")
+
+    class Meta:
+        description = "Fields of a support case staff can change."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+
+class SupportCaseUpdate(SupportMutation):
+    case = graphene.Field(SupportCase, description="The updated case.")
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of the support case.")
+        input = SupportCaseUpdateInput(required=True, description="The fields to change.")
+
+    class Meta:
+        description = "Changes a support case's status, priority, category or assignee; each change is audited."
+        doc_category = DOC_CATEGORY_SUPPORT
+        permissions = tuple(staff_permissions())
+        error_type_class = SupportError
+
+    @classmethod
+    def perform_mutation(  # type: ignore[override]
+        cls, _root: Any, info: ResolveInfo, /, *, id: str, input: dict[str, Any]
+    ) -> SupportCaseUpdate:
+        cls.require_active_plugin(info)
+        viewer = get_viewer(info)
+        case = cls.get_case(viewer, id)
+        changes = {name: input[name] for name in ("status", "priority", "category") if input.get(name)}
+        if "assignee" in input:
+            changes["assignee_id"] = cls.clean_assignee(input["assignee"])
+        with domain_errors():
+            update_case(case, viewer.actor(), **changes)
+        return SupportCaseUpdate(case=case)
+
+    @classmethod
+    def clean_assignee(cls, global_id: str | None) -> int | None:
+        if not global_id:
+            return None
+        try:
+            type_name, pk = graphene.Node.from_global_id(global_id)
+        except (ValueError, TypeError, UnicodeDecodeError):
+            type_name, pk = "", ""
+        staff = User.objects.filter(pk=pk, is_staff=True, is_active=True).first() if type_name == "User" else None
+        if staff is None or not pk.isdigit():
+            raise error("assignee", "Assign the case to an active staff member.", Code.INVALID)
+        return staff.pk

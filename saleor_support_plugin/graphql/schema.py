@@ -1,0 +1,179 @@
+"""The support plugin's part of Saleor's GraphQL schema: `SupportQueries` and `SupportMutations`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import graphene
+from saleor.graphql.core.scalars import UUID
+from django.utils import timezone
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.connection import create_connection_slice
+from saleor.graphql.core.fields import ConnectionField
+from saleor.graphql.core.types import BaseEnum, BaseInputObjectType, NonNullList, SortInputObjectType
+from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
+
+from ..case_queries import CaseFilter, filter_cases
+from ..constants import PLUGIN_ID
+from ..models import SupportCase as SupportCaseModel
+from .access import get_viewer, staff_permissions, visible_cases
+from .doc import DOC_CATEGORY_SUPPORT
+from .enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
+from .mutations.common import case_pk, guest_arguments
+from .mutations.support_case_close import SupportCaseClose
+from .mutations.support_case_create import SupportCaseCreate
+from .mutations.support_case_note_add import SupportCaseNoteAdd
+from .mutations.support_case_reply import SupportCaseReply
+from .mutations.support_case_update import SupportCaseUpdate
+from .types import SupportCase, SupportCaseCountableConnection, SupportSettings
+
+
+class SupportCaseSortField(BaseEnum):
+    NUMBER = ["pk"]
+    CREATED_AT = ["created_at", "pk"]
+    LAST_MESSAGE_AT = ["last_message_at", "pk"]
+    FIRST_RESPONSE_DUE_AT = ["first_response_due_at", "pk"]
+    RESOLUTION_DUE_AT = ["resolution_due_at", "pk"]
+
+    class Meta:
+        doc_category = DOC_CATEGORY_SUPPORT
+
+    @property
+    def description(self) -> str:
+        return f"Sort support cases by {self.name.lower().replace('_', ' ')}."
+
+
+class SupportCaseSortingInput(SortInputObjectType):
+    class Meta:
+        doc_category = DOC_CATEGORY_SUPPORT
+        sort_enum = SupportCaseSortField
+        type_name = "support cases"
+
+
+class SupportCaseFilterInput(BaseInputObjectType):
+    status = NonNullList(SupportCaseStatusEnum, description="Cases in any of these statuses.")
+    priority = NonNullList(SupportCasePriorityEnum, description="Cases of any of these priorities.")
+    category = NonNullList(SupportCaseCategoryEnum, description="Cases in any of these categories.")
+    channel = NonNullList(SupportCaseChannelEnum, description="Cases that came in through any of these channels.")
+    assignee = NonNullList(graphene.ID, description="Cases assigned to any of these staff users.")
+    unassigned = graphene.Boolean(description="True: only unassigned cases; false: only assigned ones.")
+    order = NonNullList(graphene.ID, description="Cases about any of these orders.")
+    customer = graphene.String(description="Cases whose customer email contains this text.")
+    overdue = graphene.Boolean(description="True: only cases past a response or resolution target.")
+    search = graphene.String(description="Case number, order number, subject or customer email.")
+
+    class Meta:
+        description = "Filters for the support queue."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+
+def case_filter(data: dict[str, Any] | None) -> CaseFilter:
+    data = data or {}
+    return CaseFilter(
+        statuses=tuple(data.get("status") or ()),
+        priorities=tuple(data.get("priority") or ()),
+        categories=tuple(data.get("category") or ()),
+        channels=tuple(data.get("channel") or ()),
+        assignee_ids=tuple(_pks(data.get("assignee"), "User", int)),
+        unassigned=data.get("unassigned"),
+        order_ids=tuple(_pks(data.get("order"), "Order", uuid.UUID)),
+        customer=data.get("customer") or "",
+        overdue=data.get("overdue"),
+        search=data.get("search") or "",
+    )
+
+
+def _pks(global_ids: list[str] | None, type_name: str, convert: Any) -> list[Any]:
+    pks = []
+    for global_id in global_ids or ():
+        try:
+            found_type, pk = graphene.Node.from_global_id(global_id)
+            if found_type == type_name:
+                pks.append(convert(pk))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue  # an ID of something else matches no case
+    return pks or ([None] if global_ids else [])
+
+
+class SupportQueries(graphene.ObjectType):
+    support_cases = ConnectionField(
+        SupportCaseCountableConnection,
+        filter=SupportCaseFilterInput(description="Filtering options for support cases."),
+        sort_by=SupportCaseSortingInput(description="Sort support cases."),
+        description="The support queue: every support case.",
+        permissions=staff_permissions(),
+        doc_category=DOC_CATEGORY_SUPPORT,
+    )
+    support_case = graphene.Field(
+        SupportCase,
+        id=graphene.Argument(graphene.ID, required=True, description="ID of the support case."),
+        **guest_arguments(),
+        description=(
+            "A support case: staff see any, customers their own, guests those of the order whose token and "
+            "email they give."
+        ),
+    )
+    support_cases_for_order = NonNullList(
+        SupportCase,
+        required=True,
+        order_token=graphene.Argument(UUID, required=True, description="The order's token."),
+        email=graphene.Argument(graphene.String, required=True, description="The order's email address."),
+        description="Guests: the support cases of one order, given the order's token and email address.",
+    )
+    support_settings = graphene.Field(
+        SupportSettings, description="How customers reach support; null while support is switched off."
+    )
+
+    @staticmethod
+    def resolve_support_cases(_root: Any, info: ResolveInfo, **kwargs: Any) -> Any:
+        cases = filter_cases(visible_cases(get_viewer(info)), case_filter(kwargs.get("filter")), timezone.now())
+        if not kwargs.get("sort_by"):
+            cases = cases.order_by("-pk")
+        return create_connection_slice(cases, info, kwargs, SupportCaseCountableConnection)
+
+    @staticmethod
+    def resolve_support_case(
+        _root: Any, info: ResolveInfo, *, id: str, order_token: Any = None, email: str | None = None
+    ) -> SupportCaseModel | None:
+        pk = case_pk(id)
+        viewer = get_viewer(info, order_token, email)
+        return visible_cases(viewer).filter(pk=pk).first() if pk is not None else None
+
+    @staticmethod
+    def resolve_support_cases_for_order(
+        _root: Any, info: ResolveInfo, *, order_token: Any, email: str
+    ) -> list[SupportCaseModel]:
+        viewer = get_viewer(info, order_token, email)
+        if not viewer.is_guest:
+            return []
+        return list(visible_cases(viewer).order_by("-pk"))
+
+    @staticmethod
+    def resolve_support_settings(_root: Any, info: ResolveInfo) -> dict[str, str] | None:
+        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
+        if plugin is None or not plugin.active:
+            return None
+        settings = plugin.support_settings
+        return {
+            "contact_email": settings.support_email,
+            "phone": settings.support_phone,
+            "hours": settings.support_hours,
+            "response_time": settings.support_response_time,
+        }
+
+
+class SupportMutations(graphene.ObjectType):
+    support_case_create = SupportCaseCreate.Field()
+    support_case_reply = SupportCaseReply.Field()
+    support_case_note_add = SupportCaseNoteAdd.Field()
+    support_case_update = SupportCaseUpdate.Field()
+    support_case_close = SupportCaseClose.Field()
+
+
+def resolve_user_support_cases(root: Any, info: ResolveInfo) -> list[SupportCaseModel]:
+    """`User.supportCases`: a customer's own cases (for `me`), or any user's for support staff."""
+    viewer = get_viewer(info)
+    if not viewer.is_support_staff and (viewer.user is None or viewer.user.pk != root.pk):
+        return []
+    return list(SupportCaseModel.objects.using(viewer.database).filter(customer_id=root.pk).order_by("-pk"))

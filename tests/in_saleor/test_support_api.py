@@ -1,0 +1,177 @@
+"""The support API through Saleor's /graphql/ with real users, apps and tokens."""
+
+import graphene
+import pytest
+from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
+
+from saleor_support_plugin.models import CaseMessage, SupportCase
+
+from . import graphql_operations as ops
+from .helpers import order_id
+
+pytestmark = pytest.mark.django_db
+
+
+def data(response, name):
+    return get_graphql_content(response)["data"][name]
+
+
+@pytest.fixture
+def customer_case(user_api_client, order_with_lines, support_plugin):
+    support_plugin(support_email="help@shop.example")
+    variables = {
+        "input": {
+            "subject": "Where is my order?",
+            "body": "It has been <b>ten</b> days.",
+            "category": "SHIPPING_DELAY",
+            "order": order_id(order_with_lines),
+        }
+    }
+    result = data(user_api_client.post_graphql(ops.CREATE, variables), "supportCaseCreate")
+    assert result["errors"] == []
+    return result["case"]
+
+
+def test_customer_opens_staff_work_it_and_the_customer_sees_the_reply_but_not_the_note(
+    customer_case, user_api_client, support_staff_api_client, order_with_lines
+):
+    assert customer_case["orderNumber"] == str(order_with_lines.number)
+    assert customer_case["status"] == "NEW"
+    assert customer_case["channel"] == "STOREFRONT"
+    assert customer_case["messages"][0]["bodyHtml"] == "<p>It has been &lt;b&gt;ten&lt;/b&gt; days.</p>"
+    staff = support_staff_api_client
+    case_id = customer_case["id"]
+
+    queue = data(staff.post_graphql(ops.CASES, {"first": 10, "filter": {"status": ["NEW"]}}), "supportCases")
+    assert queue["totalCount"] == 1
+    assert queue["edges"][0]["node"]["order"]["number"] == str(order_with_lines.number)
+
+    staff_global_id = graphene.Node.to_global_id("User", staff.user.pk)
+    updated = data(
+        staff.post_graphql(ops.UPDATE, {"id": case_id, "input": {"assignee": staff_global_id, "priority": "HIGH"}}),
+        "supportCaseUpdate",
+    )
+    assert updated["errors"] == []
+    assert updated["case"]["assignee"]["email"] == staff.user.email
+    assert {(c["field"], c["newValue"]) for c in updated["case"]["changes"]} == {
+        ("priority", "high"),
+        ("assignee_id", str(staff.user.pk)),
+    }
+
+    reply = data(staff.post_graphql(ops.REPLY, {"id": case_id, "body": "It ships today."}), "supportCaseReply")
+    assert reply["errors"] == []
+    assert reply["case"]["status"] == "WAITING_ON_CUSTOMER"
+    note = data(staff.post_graphql(ops.NOTE_ADD, {"id": case_id, "body": "Warehouse was short."}), "supportCaseNoteAdd")
+    assert note["message"] == {"body": "Warehouse was short.", "isInternal": True}
+
+    seen = data(user_api_client.post_graphql(ops.CASE, {"id": case_id}), "supportCase")
+    assert [m["body"] for m in seen["messages"]] == ["It has been <b>ten</b> days.", "It ships today."]
+    mine = get_graphql_content(user_api_client.post_graphql(ops.MY_CASES))["data"]["me"]["supportCases"]
+    assert [m["body"] for m in mine[0]["messages"]] == ["It has been <b>ten</b> days.", "It ships today."]
+    assert all(not m["isInternal"] for m in mine[0]["messages"])
+    assert CaseMessage.objects.filter(is_internal=True).count() == 1
+
+
+def test_guest_opens_and_replies_with_the_order_token_and_email(api_client, order_with_lines, support_plugin):
+    support_plugin()
+    guest = {"orderToken": str(order_with_lines.pk), "email": order_with_lines.user_email.upper()}
+    variables = {"input": {"subject": "Damaged mug", "body": "Arrived broken.", "category": "DAMAGED_ITEM", **guest}}
+    created = data(api_client.post_graphql(ops.CREATE, variables), "supportCaseCreate")
+    assert created["errors"] == []
+    case_id = created["case"]["id"]
+    reply = data(
+        api_client.post_graphql(ops.REPLY, {"id": case_id, "body": "Photo attached.", **guest}), "supportCaseReply"
+    )
+    assert reply["errors"] == []
+    assert reply["message"]["authorType"] == "CUSTOMER"
+    listed = data(api_client.post_graphql(ops.CASES_FOR_ORDER, guest), "supportCasesForOrder")
+    assert [case["subject"] for case in listed] == ["Damaged mug"]
+
+
+def test_guest_with_a_wrong_email_can_do_nothing(api_client, order_with_lines, support_plugin):
+    support_plugin()
+    wrong = {"orderToken": str(order_with_lines.pk), "email": "someone@else.example"}
+    created = data(
+        api_client.post_graphql(ops.CREATE, {"input": {"subject": "Hi", "body": "Let me in", **wrong}}),
+        "supportCaseCreate",
+    )
+    assert created["case"] is None
+    assert [(e["field"], e["code"]) for e in created["errors"]] == [("orderToken", "NOT_FOUND")]
+    assert SupportCase.objects.count() == 0
+
+    right = {"orderToken": str(order_with_lines.pk), "email": order_with_lines.user_email}
+    case_id = data(
+        api_client.post_graphql(ops.CREATE, {"input": {"subject": "Hi", "body": "Real me", **right}}),
+        "supportCaseCreate",
+    )["case"]["id"]
+    denied = data(api_client.post_graphql(ops.REPLY, {"id": case_id, "body": "Hijack", **wrong}), "supportCaseReply")
+    assert [(e["field"], e["code"]) for e in denied["errors"]] == [("id", "NOT_FOUND")]
+    assert data(api_client.post_graphql(ops.CASE, {"id": case_id, **wrong}), "supportCase") is None
+    assert data(api_client.post_graphql(ops.CASES_FOR_ORDER, wrong), "supportCasesForOrder") == []
+    assert CaseMessage.objects.count() == 1
+
+
+def test_staff_without_the_permission_is_denied(staff_api_client, customer_case):
+    assert_no_permission(staff_api_client.post_graphql(ops.CASES, {"first": 10}))
+    assert_no_permission(staff_api_client.post_graphql(ops.NOTE_ADD, {"id": customer_case["id"], "body": "x"}))
+    assert data(staff_api_client.post_graphql(ops.CASE, {"id": customer_case["id"]}), "supportCase") is None
+
+
+def test_manage_orders_also_works_the_queue(staff_api_client, permission_manage_orders, customer_case):
+    response = staff_api_client.post_graphql(ops.CASES, {"first": 10}, permissions=[permission_manage_orders])
+    assert data(response, "supportCases")["totalCount"] == 1
+
+
+def test_another_customers_case_answers_like_a_missing_one(user2_api_client, customer_case):
+    missing = graphene.Node.to_global_id("SupportCase", 999999)
+    for case_id in (customer_case["id"], missing):
+        result = data(user2_api_client.post_graphql(ops.REPLY, {"id": case_id, "body": "Hi"}), "supportCaseReply")
+        assert result["errors"] == [
+            {"field": "id", "code": "NOT_FOUND", "message": "Couldn't find a support case with this ID."}
+        ]
+        assert data(user2_api_client.post_graphql(ops.CASE, {"id": case_id}), "supportCase") is None
+
+
+def test_bad_input_gets_coded_errors_and_changes_nothing(user_api_client, support_plugin):
+    support_plugin()
+    result = data(
+        user_api_client.post_graphql(ops.CREATE, {"input": {"subject": "x" * 201, "body": "Hi"}}), "supportCaseCreate"
+    )
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("subject", "INVALID")]
+    result = data(
+        user_api_client.post_graphql(ops.CREATE, {"input": {"subject": "Hi", "body": "  "}}), "supportCaseCreate"
+    )
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("body", "REQUIRED")]
+    assert SupportCase.objects.count() == 0
+
+
+def test_guest_case_creation_is_rate_limited(api_client, order_with_lines, support_plugin):
+    support_plugin(anonymous_cases_per_email_hour="2")
+    guest = {"orderToken": str(order_with_lines.pk), "email": order_with_lines.user_email}
+    codes = []
+    for attempt in range(3):
+        variables = {"input": {"subject": f"Try {attempt}", "body": "Hello", **guest}}
+        codes.append(
+            [e["code"] for e in data(api_client.post_graphql(ops.CREATE, variables), "supportCaseCreate")["errors"]]
+        )
+    assert codes == [[], [], ["RATE_LIMITED"]]
+    assert SupportCase.objects.count() == 2
+
+
+def test_support_settings_for_the_storefront(api_client, support_plugin):
+    support_plugin(support_email="help@shop.example", support_phone="+1 555", support_hours="9-5")
+    assert data(api_client.post_graphql(ops.SETTINGS), "supportSettings") == {
+        "contactEmail": "help@shop.example",
+        "phone": "+1 555",
+        "hours": "9-5",
+        "responseTime": "within 1 business day",
+    }
+
+
+def test_inactive_plugin_refuses_mutations(user_api_client, support_plugin):
+    support_plugin(active=False)
+    result = data(
+        user_api_client.post_graphql(ops.CREATE, {"input": {"subject": "Hi", "body": "Hi"}}), "supportCaseCreate"
+    )
+    assert [e["code"] for e in result["errors"]] == ["PLUGIN_INACTIVE"]
+    assert data(user_api_client.post_graphql(ops.SETTINGS), "supportSettings") is None
