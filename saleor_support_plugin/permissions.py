@@ -21,7 +21,7 @@ SupportPermissions: Any = None
 
 
 def register_saleor_permission() -> None:
-    global SupportPermissions  # noqa: PLW0603 - built once, only where Saleor is installed
+    global SupportPermissions  # built once, only where Saleor is installed
     try:
         from saleor.permission.enums import PERMISSIONS_ENUMS, BasePermissionEnum
     except ImportError:  # outside Saleor

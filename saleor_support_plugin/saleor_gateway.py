@@ -12,10 +12,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.dateparse import parse_datetime
-from saleor.order import FulfillmentStatus, OrderChargeStatus, OrderEvents
+from saleor.order import OrderChargeStatus, OrderEvents
 from saleor.order import events as order_events
 from saleor.order.models import Fulfillment as SaleorFulfillment
 from saleor.order.models import Order, OrderEvent
+from saleor.payment import TransactionEventType, TransactionKind
+from saleor.payment.models import Transaction, TransactionEvent
 from saleor.plugins.manager import get_plugins_manager
 
 from .config import SupportSettings
@@ -25,8 +27,6 @@ from .runtime import SupportRuntime
 
 PAID_EVENTS = (OrderEvents.ORDER_FULLY_PAID, OrderEvents.ORDER_MARKED_AS_PAID)
 PAID_CHARGE_STATUSES = (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
-# Fulfillments that say nothing about lateness any more.
-IGNORED_FULFILLMENTS = (FulfillmentStatus.CANCELED,)
 
 
 def load_saleor_runtime() -> SupportRuntime:
@@ -69,8 +69,18 @@ class SaleorOrderGateway:
 def _snapshot_queryset() -> QuerySet[Order]:
     return Order.objects.select_related("user", "billing_address", "shipping_method", "channel").prefetch_related(
         "lines",
-        Prefetch("fulfillments", queryset=SaleorFulfillment.objects.exclude(status__in=IGNORED_FULFILLMENTS)),
+        "fulfillments",
         Prefetch("events", queryset=OrderEvent.objects.filter(type__in=PAID_EVENTS), to_attr="paid_events"),
+        Prefetch(
+            "payment_transactions__events",
+            queryset=TransactionEvent.objects.filter(type=TransactionEventType.REFUND_FAILURE),
+            to_attr="refund_failures",
+        ),
+        Prefetch(
+            "payments__transactions",
+            queryset=Transaction.objects.filter(kind=TransactionKind.REFUND_FAILED),
+            to_attr="refund_failures",
+        ),
     )
 
 
@@ -86,6 +96,8 @@ def order_snapshot(order: Order) -> OrderSnapshot:
         paid_at=_paid_at(order),
         max_delivery_days=order.shipping_method.maximum_delivery_days if order.shipping_method else None,
         customer_first_name=_first_name(order),
+        customer_id=order.user_id,
+        refund_failures=refund_failures(order),
         lines=tuple(
             OrderLine(
                 product_name=line.translated_product_name or line.product_name,
@@ -124,6 +136,13 @@ def delivered_at(fulfillment: SaleorFulfillment) -> datetime.datetime | None:
         # An unreadable value still says "delivered": trust the mark, not its format.
         return fulfillment.created_at
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+def refund_failures(order: Order) -> tuple[str, ...]:
+    """Failed refunds, from the transactions API and from the older payments API (prefetched)."""
+    events = [event.pk for item in order.payment_transactions.all() for event in item.refund_failures]
+    payments = [record.pk for payment in order.payments.all() for record in payment.refund_failures]
+    return tuple([f"transaction-event:{pk}" for pk in events] + [f"payment-transaction:{pk}" for pk in payments])
 
 
 def _paid_at(order: Order) -> datetime.datetime | None:

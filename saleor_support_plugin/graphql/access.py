@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 from saleor.account.models import User
 from saleor.app.models import App
-from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.app.dataloaders import get_app_promise
+from saleor.graphql.core.context import get_database_connection_name
 from saleor.order.models import Order
 from saleor.permission.enums import OrderPermissions
 from saleor.permission.utils import has_one_of_permissions

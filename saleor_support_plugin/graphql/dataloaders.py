@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from saleor.graphql.core.dataloaders import DataLoader
 
@@ -11,7 +12,7 @@ from ..models import CaseChange, CaseMessage, DelayNotice
 
 
 class _ByCaseIdLoader[R](DataLoader[int, list[R]]):
-    model: type
+    model: Any
 
     def batch_load(self, keys: Iterable[int]) -> list[list[R]]:
         keys = list(keys)

@@ -10,7 +10,8 @@ from .doc import DOC_CATEGORY_SUPPORT
 
 
 def _enum(choices: type, name: str, description: str) -> type[graphene.Enum]:
-    values = Enum(name, [(value.upper(), value) for value, _label in choices.choices])  # type: ignore[attr-defined]
+    members = [(value.upper(), value) for value, _label in choices.choices]  # type: ignore[attr-defined]
+    values = Enum(name, members)  # type: ignore[misc]
     enum = graphene.Enum.from_enum(values, description=description)
     enum.doc_category = DOC_CATEGORY_SUPPORT
     return enum

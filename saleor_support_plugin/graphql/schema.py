@@ -6,11 +6,11 @@ import uuid
 from typing import Any
 
 import graphene
-from saleor.graphql.core.scalars import UUID
 from django.utils import timezone
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice
 from saleor.graphql.core.fields import ConnectionField
+from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseEnum, BaseInputObjectType, NonNullList, SortInputObjectType
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 

@@ -52,7 +52,7 @@ def extend_saleor_schema() -> None:
             + api.ASSIGNED_ATTRIBUTE_TYPES
         ),
         subscription=api.Subscription,
-        directives=graphql.specified_directives + [api.GraphQLDocDirective, api.GraphQLWebhookEventsInfoDirective],
+        directives=[*graphql.specified_directives, api.GraphQLDocDirective, api.GraphQLWebhookEventsInfoDirective],
     )
     api.monitor_fields_usage(schema)
     setattr(schema, EXTENDED_FLAG, True)

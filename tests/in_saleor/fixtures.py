@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import graphene
 import pytest
 from django.core.cache import cache
+from saleor.graphql.tests.utils import get_graphql_content
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
 from saleor_support_plugin.constants import PLUGIN_ID
 from saleor_support_plugin.plugin import SupportPlugin
+
+from .graphql_operations import CREATE
 
 PLUGIN_PATH = "saleor_support_plugin.plugin.SupportPlugin"
 
@@ -54,3 +58,19 @@ def support_staff_api_client(staff_api_client, permission_manage_support, suppor
     support_plugin()
     staff_api_client.user.user_permissions.add(permission_manage_support)
     return staff_api_client
+
+
+@pytest.fixture
+def customer_case(user_api_client, order_with_lines, support_plugin):
+    support_plugin(support_email="help@shop.example")
+    variables = {
+        "input": {
+            "subject": "Where is my order?",
+            "body": "It has been <b>ten</b> days.",
+            "category": "SHIPPING_DELAY",
+            "order": graphene.Node.to_global_id("Order", order_with_lines.pk),
+        }
+    }
+    result = get_graphql_content(user_api_client.post_graphql(CREATE, variables))["data"]["supportCaseCreate"]
+    assert result["errors"] == []
+    return result["case"]

@@ -7,29 +7,12 @@ from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
 from saleor_support_plugin.models import CaseMessage, SupportCase
 
 from . import graphql_operations as ops
-from .helpers import order_id
 
 pytestmark = pytest.mark.django_db
 
 
 def data(response, name):
     return get_graphql_content(response)["data"][name]
-
-
-@pytest.fixture
-def customer_case(user_api_client, order_with_lines, support_plugin):
-    support_plugin(support_email="help@shop.example")
-    variables = {
-        "input": {
-            "subject": "Where is my order?",
-            "body": "It has been <b>ten</b> days.",
-            "category": "SHIPPING_DELAY",
-            "order": order_id(order_with_lines),
-        }
-    }
-    result = data(user_api_client.post_graphql(ops.CREATE, variables), "supportCaseCreate")
-    assert result["errors"] == []
-    return result["case"]
 
 
 def test_customer_opens_staff_work_it_and_the_customer_sees_the_reply_but_not_the_note(

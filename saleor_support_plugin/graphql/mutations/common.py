@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import graphene
-from saleor.graphql.core.scalars import UUID
 from django.core.exceptions import ValidationError
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.mutations import BaseMutation
+from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import Error
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 from saleor.order.models import Order

@@ -4,9 +4,9 @@ import uuid
 from typing import Any
 
 import graphene
-from saleor.graphql.core.scalars import UUID
 from saleor.core.utils import get_client_ip
 from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseInputObjectType
 from saleor.order.models import Order
 
