@@ -1,0 +1,116 @@
+"""Every support query and mutation, for every kind of requester.
+
+Outcomes: ok (allowed, and it worked), denied (Saleor's permission error), not_found (answered like a
+missing case or order), empty (nothing visible), refused (a coded error asking for credentials).
+"""
+
+import pytest
+from saleor.graphql.tests.utils import get_graphql_content_from_response
+
+from saleor_support_plugin.models import CaseMessage, SupportCase
+
+from . import graphql_operations as ops
+from .helpers import order_id
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ["anonymous", "guest", "customer", "other_customer", "staff_without_permission", "staff", "app"]
+
+# operation: expected outcome per actor, in the order of ACTORS
+MATRIX = {
+    "supportSettings": ["ok", "ok", "ok", "ok", "ok", "ok", "ok"],
+    "supportCases": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportCase": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    "supportCasesForOrder": ["empty", "ok", "empty", "empty", "empty", "empty", "empty"],
+    "me.supportCases": ["empty", "empty", "ok", "empty", "empty", "empty", "empty"],
+    "supportCaseCreate": ["refused", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    "supportCaseReply": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    "supportCaseNoteAdd": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportCaseUpdate": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportCaseClose": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+}
+CASES = [(operation, actor, expected) for operation, row in MATRIX.items() for actor, expected in zip(ACTORS, row)]
+
+
+@pytest.fixture
+def clients(api_client, user_api_client, user2_api_client, staff_api_client, app_api_client, permission_manage_support):
+    app_api_client.app.permissions.add(permission_manage_support)
+
+    def client_for(actor):
+        return {
+            "anonymous": api_client,
+            "guest": api_client,
+            "customer": user_api_client,
+            "other_customer": user2_api_client,
+            "staff_without_permission": staff_api_client,
+            "staff": staff_api_client,
+            "app": app_api_client,
+        }[actor]
+
+    return client_for
+
+
+def request_for(operation, actor, case, order):
+    """The query and variables `actor` sends for `operation` (guests add the order's token and email)."""
+    guest = {"orderToken": str(order.pk), "email": order.user_email} if actor == "guest" else {}
+    wrong_guest = guest or {"orderToken": str(order.pk), "email": "not-the-buyer@example.com"}
+    case_id = case["id"]
+    create_input = {"subject": "Question", "body": "Hello", **guest}
+    if actor not in ("guest", "anonymous"):
+        create_input["order"] = order_id(order)
+    return {
+        "supportSettings": (ops.SETTINGS, {}),
+        "supportCases": (ops.CASES, {"first": 10}),
+        "supportCase": (ops.CASE, {"id": case_id, **guest}),
+        "supportCasesForOrder": (ops.CASES_FOR_ORDER, wrong_guest),
+        "me.supportCases": (ops.MY_CASES, {}),
+        "supportCaseCreate": (ops.CREATE, {"input": create_input}),
+        "supportCaseReply": (ops.REPLY, {"id": case_id, "body": "Any news?", **guest}),
+        "supportCaseNoteAdd": (ops.NOTE_ADD, {"id": case_id, "body": "Internal"}),
+        "supportCaseUpdate": (ops.UPDATE, {"id": case_id, "input": {"priority": "HIGH"}}),
+        "supportCaseClose": (ops.CLOSE, {"id": case_id, **guest}),
+    }[operation]
+
+
+def outcome(operation, content):
+    if any(
+        e.get("extensions", {}).get("exception", {}).get("code") == "PermissionDenied"
+        for e in content.get("errors", [])
+    ):
+        return "denied"
+    assert "errors" not in content, content["errors"]
+    if operation == "me.supportCases":
+        me = content["data"]["me"]
+        return "ok" if me and me["supportCases"] else "empty"
+    result = content["data"][operation]
+    if operation == "supportCases":
+        return "ok" if result["totalCount"] >= 1 else "empty"
+    if operation == "supportCasesForOrder":
+        return "ok" if result else "empty"
+    if operation in ("supportCase", "supportSettings"):
+        return "ok" if result else "not_found"
+    codes = [error["code"] for error in result["errors"]]
+    if not codes:
+        return "ok"
+    return {"NOT_FOUND": "not_found", "REQUIRED": "refused"}.get(codes[0], f"error {codes}")
+
+
+@pytest.mark.parametrize(("operation", "actor", "expected"), CASES, ids=[f"{o}-{a}" for o, a, _ in CASES])
+def test_permission_matrix(operation, actor, expected, clients, customer_case, order_with_lines, support_plugin):
+    client = clients(actor)
+    if actor == "staff":
+        from saleor.permission.models import Permission
+
+        client.user.user_permissions.add(
+            Permission.objects.get(codename="manage_support", content_type__app_label="saleor_support_plugin")
+        )
+    query, variables = request_for(operation, actor, customer_case, order_with_lines)
+    cases_before, messages_before = SupportCase.objects.count(), CaseMessage.objects.count()
+
+    content = get_graphql_content_from_response(client.post_graphql(query, variables))
+
+    assert outcome(operation, content) == expected
+    if expected in ("denied", "not_found", "refused"):
+        # A refused request changes nothing.
+        assert (SupportCase.objects.count(), CaseMessage.objects.count()) == (cases_before, messages_before)
+        assert SupportCase.objects.get(pk=SupportCase.objects.order_by("pk").first().pk).priority == "normal"
