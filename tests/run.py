@@ -1,4 +1,4 @@
-"""The test command: `python tests/run.py [pytest arguments]`.
+"""The test command: `python tests/run.py [--tier ci|saleor] [pytest arguments]`.
 
 1. Starts PostgreSQL on 127.0.0.1 (tests/postgres_server.py).
 2. Runs the Saleor-free tier with this interpreter: the support domain on real PostgreSQL.
@@ -74,25 +74,50 @@ def run_pytest(python: str, arguments: list[str], env: dict[str, str]) -> int:
     return subprocess.run(command, cwd=REPO, env=env).returncode
 
 
-def main(extra: list[str]) -> int:
-    saleor_python, how = find_saleor_python()
+def main(arguments: list[str]) -> int:
+    tier, extra = split_tier(arguments)
+    saleor_python, how = find_saleor_python() if tier != "ci" else (None, "--tier ci was given")
     with PostgresServer() as server:
         env = {**os.environ, **server.env}
-        ci_status = run_pytest(sys.executable, ["tests", "--ds=tests.settings", *extra], env)
+        ci_status = 0
+        if tier != "saleor":
+            ci_status = run_pytest(sys.executable, ["tests", "--ds=tests.settings", *extra], env)
         if saleor_python is None:
             print(f"\n{BANNER}\nSALEOR TIER SKIPPED: {how}.\nSee README.md, 'Running the Saleor tier'.\n{BANNER}")
             saleor_status = 0
         else:
             print(f"\nSaleor tier against {how}", flush=True)
             ensure_plugin_installed(saleor_python)
+            paths = [] if any(arg.startswith("tests/in_saleor") for arg in extra) else ["tests/in_saleor"]
             saleor_status = run_pytest(
-                saleor_python, ["tests/in_saleor", "--ds=tests.in_saleor.settings", "--reuse-db", *extra], env
+                saleor_python, [*paths, "--ds=tests.in_saleor.settings", "--reuse-db", *extra], env
             )
-    print(
-        f"Saleor-free tier: {'passed' if ci_status == 0 else 'FAILED'}; Saleor tier: "
-        f"{'skipped' if saleor_python is None else 'passed' if saleor_status == 0 else 'FAILED'}."
-    )
+    ci = "not run" if tier == "saleor" else "passed" if ci_status == 0 else "FAILED"
+    in_saleor = "skipped" if saleor_python is None else "passed" if saleor_status == 0 else "FAILED"
+    print(f"Saleor-free tier: {ci}; Saleor tier: {in_saleor}.")
     return ci_status or saleor_status
+
+
+def split_tier(arguments: list[str]) -> tuple[str, list[str]]:
+    """`--tier ci` or `--tier saleor` runs one tier; everything else goes to pytest."""
+    if "--tier" in arguments:
+        index = arguments.index("--tier")
+        tier = arguments[index + 1] if index + 1 < len(arguments) else ""
+        if tier not in ("ci", "saleor"):
+            raise SystemExit("--tier takes ci or saleor")
+        return tier, arguments[:index] + arguments[index + 2 :]
+    return "all", arguments
+
+
+def split_tier(arguments: list[str]) -> tuple[str, list[str]]:
+    """`--tier ci` or `--tier saleor` runs one tier; everything else goes to pytest."""
+    if "--tier" in arguments:
+        index = arguments.index("--tier")
+        tier = arguments[index + 1] if index + 1 < len(arguments) else ""
+        if tier not in ("ci", "saleor"):
+            raise SystemExit("--tier takes ci or saleor")
+        return tier, arguments[:index] + arguments[index + 2 :]
+    return "all", arguments
 
 
 if __name__ == "__main__":
