@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .case_queries import overdue_q
 from .config import SupportSettings
 from .models import (
     OPEN_CASE_STATUSES,
@@ -30,6 +31,12 @@ BODY_MAX_LENGTH = 10_000
 ANONYMIZED_EMAIL = ""
 ANONYMIZED_BODY = "[Removed: the customer's account was deleted.]"
 TRACKED_FIELDS = ("status", "priority", "category", "assignee_id")
+PRIORITY_RANK: dict[str, int] = {
+    CasePriority.LOW: 0,
+    CasePriority.NORMAL: 1,
+    CasePriority.HIGH: 2,
+    CasePriority.URGENT: 3,
+}
 
 
 class CaseError(ValueError):
@@ -253,6 +260,36 @@ def anonymize_customer_cases(customer_id: int | None, email: str) -> int:
         )
         SupportCase.objects.filter(pk__in=case_ids).update(customer_id=None, customer_email=ANONYMIZED_EMAIL)
     return len(case_ids)
+
+
+ESCALATION_BATCH = 500
+
+
+def escalate_overdue_cases(now: datetime.datetime) -> int:
+    """Raise overdue open cases to high priority, once each, with a note saying why. Returns how many."""
+    escalated = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                SupportCase.objects.select_for_update(skip_locked=True)
+                .filter(overdue_q(now), escalated_at__isnull=True)
+                .order_by("pk")[:ESCALATION_BATCH]
+            )
+            for case in batch:
+                _escalate(case, now)
+        escalated += len(batch)
+        if len(batch) < ESCALATION_BATCH:
+            return escalated
+
+
+def _escalate(case: SupportCase, now: datetime.datetime) -> None:
+    response_due = case.first_response_due_at
+    late = "first response" if case.first_response_at is None and response_due and response_due < now else "resolution"
+    if PRIORITY_RANK[case.priority] < PRIORITY_RANK[CasePriority.HIGH]:
+        _apply(case, SYSTEM, {"priority": CasePriority.HIGH})
+    _add_message(case, SYSTEM, f"Escalated: the {late} target has passed.", is_internal=True, at=now)
+    case.escalated_at = now
+    case.save(update_fields=["escalated_at", "updated_at"])
 
 
 def is_overdue(case: SupportCase, now: datetime.datetime) -> bool:

@@ -12,7 +12,7 @@ import uuid
 from celery import shared_task
 from django.utils import timezone
 
-from .cases import anonymize_customer_cases
+from .cases import anonymize_customer_cases, escalate_overdue_cases
 from .notices import Delivery, deliver_delay_notice
 from .order_changes import handle_order_change
 from .runtime import load_runtime
@@ -57,9 +57,16 @@ def scan_delays_task() -> None:
     runtime = load_runtime()
     if not runtime.active:
         return
-    summary = scan_delays(timezone.now(), enqueue_notice_delivery)
-    if summary.due:
-        logger.info("Delay scan: %s due, %s notices queued.", summary.due, summary.queued)
+    now = timezone.now()
+    summary = scan_delays(now, enqueue_notice_delivery)
+    escalated = escalate_overdue_cases(now)
+    if summary.due or escalated:
+        logger.info(
+            "Support scan: %s delays due, %s notices queued, %s cases escalated.",
+            summary.due,
+            summary.queued,
+            escalated,
+        )
 
 
 @shared_task(ignore_result=True)

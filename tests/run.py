@@ -109,16 +109,5 @@ def split_tier(arguments: list[str]) -> tuple[str, list[str]]:
     return "all", arguments
 
 
-def split_tier(arguments: list[str]) -> tuple[str, list[str]]:
-    """`--tier ci` or `--tier saleor` runs one tier; everything else goes to pytest."""
-    if "--tier" in arguments:
-        index = arguments.index("--tier")
-        tier = arguments[index + 1] if index + 1 < len(arguments) else ""
-        if tier not in ("ci", "saleor"):
-            raise SystemExit("--tier takes ci or saleor")
-        return tier, arguments[:index] + arguments[index + 2 :]
-    return "all", arguments
-
-
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -15,6 +15,7 @@ from saleor_support_plugin.cases import (
     add_message,
     anonymize_customer_cases,
     close_case,
+    escalate_overdue_cases,
     is_overdue,
     open_case,
     open_or_update_topic_case,
@@ -189,3 +190,29 @@ def test_overdue(case):
     assert is_overdue(case, case.resolution_due_at + datetime.timedelta(minutes=1))
     update_case(case, AGENT, status=CaseStatus.RESOLVED)
     assert not is_overdue(case, case.resolution_due_at + datetime.timedelta(minutes=1))
+
+
+def test_overdue_cases_are_escalated_once_with_a_note(case):
+    later = case.first_response_due_at + datetime.timedelta(minutes=1)
+    assert escalate_overdue_cases(later) == 1
+    assert escalate_overdue_cases(later) == 0
+    case.refresh_from_db()
+    assert case.priority == CasePriority.HIGH
+    assert case.escalated_at == later
+    note = case.messages.last()
+    assert (note.author_type, note.is_internal, note.body) == (
+        AuthorType.SYSTEM,
+        True,
+        "Escalated: the first response target has passed.",
+    )
+    assert list(CaseChange.objects.filter(case=case).values_list("field", "new_value", "actor_type")) == [
+        ("priority", "high", AuthorType.SYSTEM)
+    ]
+
+
+def test_cases_on_time_or_already_urgent_keep_their_priority(case, support_settings):
+    assert escalate_overdue_cases(case.created_at) == 0
+    update_case(case, AGENT, priority=CasePriority.URGENT)
+    escalate_overdue_cases(case.first_response_due_at + datetime.timedelta(minutes=1))
+    case.refresh_from_db()
+    assert case.priority == CasePriority.URGENT

@@ -43,6 +43,7 @@ def test_backfill_then_scan(shop, runtime, django_capture_on_commit_callbacks):
         out, err = run("support_scan_delays")
     assert "Due: 3 (not_shipped: 3)." in out
     assert "Notices queued: 3; already sent before: 0." in out
+    assert "Overdue support cases escalated: 0." in out
     assert "3/3" in err
     assert len(mail.outbox) == 3
     assert DelayWatch.objects.count() == 1

@@ -29,7 +29,11 @@ MATRIX = {
     "supportCaseUpdate": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
     "supportCaseClose": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
 }
-CASES = [(operation, actor, expected) for operation, row in MATRIX.items() for actor, expected in zip(ACTORS, row)]
+CASES = [
+    (operation, actor, expected)
+    for operation, row in MATRIX.items()
+    for actor, expected in zip(ACTORS, row, strict=True)
+]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ...cases import escalate_overdue_cases
 from ...progress import ProgressBar
 from ...runtime import load_runtime
 from ...scan import ScanSummary, count_due, preview_due, scan_delays
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         summary = scan_delays(now, enqueue_notice_delivery, batch_size=batch_size, on_batch=bar.advance)
         bar.close()
         self._report(summary, "queued")
+        self.stdout.write(f"Overdue support cases escalated: {escalate_overdue_cases(now)}.")
 
     def _report(self, summary: ScanSummary, verb: str) -> None:
         stages = ", ".join(f"{stage}: {count}" for stage, count in sorted(summary.by_stage.items())) or "none"
