@@ -1,0 +1,44 @@
+"""Run a benchmark module (functions named bench_*) inside the Saleor environment, with Saleor's fixtures.
+
+pytest collects the module with the Saleor tier's glue (benchmarks/conftest.py re-exports
+tests/in_saleor/conftest.py), against the PostgreSQL the tests use; `-s` lets it print its figures.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.postgres_server import PostgresServer  # noqa: E402
+from tests.run import ensure_plugin_installed, find_saleor_python  # noqa: E402
+
+
+def run_saleor_benchmark(module: str, extra_env: dict[str, str] | None = None) -> int:
+    python, how = find_saleor_python()
+    if python is None:
+        print(f"No Saleor environment: {how}.")
+        return 1
+    ensure_plugin_installed(python)
+    print(f"Saleor: {how}; machine: {os.cpu_count()} cores", flush=True)
+    with PostgresServer() as server:
+        env = {**os.environ, **server.env, **(extra_env or {})}
+        command = [
+            python,
+            "-m",
+            "pytest",
+            module,
+            "--ds=tests.in_saleor.settings",
+            "--reuse-db",
+            "-s",
+            "-q",
+            "-p",
+            "no:warnings",
+            "-o",
+            "python_functions=bench_*",
+        ]
+        return subprocess.run(command, cwd=REPO, env=env).returncode
