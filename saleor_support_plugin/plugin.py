@@ -15,7 +15,7 @@ from saleor.plugins.error_codes import PluginErrorCode
 
 from . import constants as c
 from .config import DEFAULTS, parse_settings, validate_configuration
-from .tasks import anonymize_customer_cases_task, order_changed_task
+from .tasks import anonymize_customer_cases_task, enqueue_order_change
 
 STRING = ConfigurationTypeField.STRING
 BOOLEAN = ConfigurationTypeField.BOOLEAN
@@ -191,7 +191,7 @@ class SupportPlugin(BasePlugin):
     def _watch(self, order_id: uuid.UUID, previous_value: Any) -> Any:
         if not self.active:
             return previous_value
-        transaction.on_commit(lambda: order_changed_task.delay(str(order_id)))
+        transaction.on_commit(lambda: enqueue_order_change(str(order_id)))
         return previous_value
 
     def order_created(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:

@@ -7,6 +7,8 @@ recomputes the watchlist, a scan claims rows with SKIP LOCKED, a delivery claims
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
 
 from celery import shared_task
@@ -29,6 +31,31 @@ SCAN_TASK_NAME = "saleor_support_plugin.tasks.scan_delays_task"
 def retry_delay_seconds(attempt: int) -> int:
     """Exponential backoff for transient provider errors: 1, 2, 4, 8, 16 minutes."""
     return min(60 * 2**attempt, 3600)
+
+
+# One Saleor mutation fires several hooks for the same order (orderFulfill: four). They all follow the same
+# commit, so one task is enough: the first hook publishes it to run CHANGE_COUNTDOWN seconds later, and hooks
+# for that order in the next CHANGE_WINDOW seconds publish nothing. Because a hook runs after its commit and
+# the task starts after the window has closed, the task still sees every change a skipped hook reported.
+CHANGE_WINDOW_SECONDS = 1.0
+CHANGE_COUNTDOWN_SECONDS = 5
+_recently_enqueued: dict[str, float] = {}
+_recently_enqueued_lock = threading.Lock()
+
+
+def enqueue_order_change(order_id: str) -> None:
+    if order_changed_task.app.conf.task_always_eager:
+        # No broker (tasks run inline, immediately): nothing can be deferred, so nothing is skipped.
+        order_changed_task.delay(order_id)
+        return
+    now = time.monotonic()
+    with _recently_enqueued_lock:
+        if now - _recently_enqueued.get(order_id, -CHANGE_WINDOW_SECONDS) < CHANGE_WINDOW_SECONDS:
+            return
+        if len(_recently_enqueued) > 10_000:
+            _recently_enqueued.clear()
+        _recently_enqueued[order_id] = now
+    order_changed_task.apply_async(args=[order_id], countdown=CHANGE_COUNTDOWN_SECONDS)
 
 
 def enqueue_notice_delivery(notice_ids: list[int]) -> None:

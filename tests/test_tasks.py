@@ -104,3 +104,34 @@ def test_notices_are_enqueued_in_chunks():
     with mock.patch.object(send_delay_notices_task, "delay") as delay:
         enqueue_notice_delivery(list(range(120)))
     assert [len(call.args[0]) for call in delay.call_args_list] == [50, 50, 20]
+
+
+def test_hooks_for_one_order_in_one_request_publish_one_delayed_task(settings):
+    from celery import current_app
+
+    current_app.conf.task_always_eager = False
+    tasks._recently_enqueued.clear()
+    try:
+        with mock.patch.object(tasks.order_changed_task, "apply_async") as apply_async:
+            for _hook in range(4):  # orderFulfill fires four hooks
+                tasks.enqueue_order_change("order-1")
+            tasks.enqueue_order_change("order-2")
+        assert apply_async.call_args_list == [
+            mock.call(args=["order-1"], countdown=tasks.CHANGE_COUNTDOWN_SECONDS),
+            mock.call(args=["order-2"], countdown=tasks.CHANGE_COUNTDOWN_SECONDS),
+        ]
+        # Once the window has passed, the next change publishes again.
+        tasks._recently_enqueued["order-1"] -= tasks.CHANGE_WINDOW_SECONDS
+        with mock.patch.object(tasks.order_changed_task, "apply_async") as apply_async:
+            tasks.enqueue_order_change("order-1")
+        apply_async.assert_called_once()
+    finally:
+        current_app.conf.task_always_eager = True
+
+
+def test_without_a_broker_every_change_runs_at_once(orders, runtime):
+    tasks._recently_enqueued.clear()
+    with mock.patch.object(tasks.order_changed_task, "delay") as delay:
+        tasks.enqueue_order_change("order-1")
+        tasks.enqueue_order_change("order-1")
+    assert delay.call_count == 2
