@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from saleor_support_plugin import tasks
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
+from saleor_support_plugin.scan import scan_delays
 from saleor_support_plugin.tasks import (
     enqueue_notice_delivery,
     order_changed_task,
@@ -58,16 +59,21 @@ def test_duplicated_send_task_sends_once(late_order, runtime, django_capture_on_
     assert len(mail.outbox) == 1
 
 
-def test_transient_failure_schedules_a_retry_with_backoff(late_order, runtime, settings, use_settings):
-    use_settings(email_provider="")
-    settings.EMAIL_BACKEND = "tests.failing_backend.FailingBackend"
+@pytest.fixture
+def notice_failing_once(late_order, runtime, settings, use_settings):
+    """A queued notice whose first send raises the error the test sets on FailingBackend.errors."""
     from tests.failing_backend import FailingBackend
 
-    FailingBackend.errors, FailingBackend.sent = [api_error(502)], []
+    use_settings(email_provider="")
+    settings.EMAIL_BACKEND = "tests.failing_backend.FailingBackend"
+    FailingBackend.errors, FailingBackend.sent = [], []
     order_changed_task.delay(str(late_order.id))
-    from saleor_support_plugin.scan import scan_delays
+    return scan_delays(timezone.now(), lambda ids: None).notice_ids[0], FailingBackend
 
-    notice_id = scan_delays(timezone.now(), lambda ids: None).notice_ids[0]
+
+def test_transient_failure_schedules_a_retry_with_backoff(notice_failing_once):
+    notice_id, backend = notice_failing_once
+    backend.errors = [api_error(502)]
     with mock.patch.object(send_delay_notices_task, "apply_async") as apply_async:
         send_delay_notices_task([notice_id], attempt=2)
     apply_async.assert_called_once_with(args=[[notice_id]], kwargs={"attempt": 3}, countdown=240)
@@ -80,16 +86,9 @@ def test_transient_failure_schedules_a_retry_with_backoff(late_order, runtime, s
     assert DelayNotice.objects.get().status == DelayNoticeStatus.RETRYING
 
 
-def test_last_attempt_gives_up(late_order, runtime, settings, use_settings):
-    use_settings(email_provider="")
-    settings.EMAIL_BACKEND = "tests.failing_backend.FailingBackend"
-    from tests.failing_backend import FailingBackend
-
-    FailingBackend.errors, FailingBackend.sent = [api_error(503)], []
-    order_changed_task.delay(str(late_order.id))
-    from saleor_support_plugin.scan import scan_delays
-
-    notice_id = scan_delays(timezone.now(), lambda ids: None).notice_ids[0]
+def test_last_attempt_gives_up(notice_failing_once):
+    notice_id, backend = notice_failing_once
+    backend.errors = [api_error(503)]
     with mock.patch.object(send_delay_notices_task, "apply_async") as apply_async:
         send_delay_notices_task([notice_id], attempt=tasks.MAX_SEND_ATTEMPTS - 1)
     apply_async.assert_not_called()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import graphene
@@ -20,6 +19,7 @@ from ..models import SupportCase as SupportCaseModel
 from .access import get_viewer, staff_permissions, visible_cases
 from .doc import DOC_CATEGORY_SUPPORT
 from .enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
+from .ids import int_id, uuid_id
 from .mutations.common import case_pk, guest_arguments
 from .mutations.support_case_close import SupportCaseClose
 from .mutations.support_case_create import SupportCaseCreate
@@ -75,25 +75,19 @@ def case_filter(data: dict[str, Any] | None) -> CaseFilter:
         priorities=tuple(data.get("priority") or ()),
         categories=tuple(data.get("category") or ()),
         channels=tuple(data.get("channel") or ()),
-        assignee_ids=tuple(_pks(data.get("assignee"), "User", int)),
+        assignee_ids=_pks(data.get("assignee"), "User", int_id),
         unassigned=data.get("unassigned"),
-        order_ids=tuple(_pks(data.get("order"), "Order", uuid.UUID)),
+        order_ids=_pks(data.get("order"), "Order", uuid_id),
         customer=data.get("customer") or "",
         overdue=data.get("overdue"),
         search=data.get("search") or "",
     )
 
 
-def _pks(global_ids: list[str] | None, type_name: str, convert: Any) -> list[Any]:
-    pks = []
-    for global_id in global_ids or ():
-        try:
-            found_type, pk = graphene.Node.from_global_id(global_id)
-            if found_type == type_name:
-                pks.append(convert(pk))
-        except (ValueError, TypeError, UnicodeDecodeError):
-            continue  # an ID of something else matches no case
-    return pks or ([None] if global_ids else [])
+def _pks(global_ids: list[str] | None, type_name: str, decode: Any) -> tuple[Any, ...]:
+    pks = tuple(pk for global_id in global_ids or () if (pk := decode(global_id, type_name)) is not None)
+    # IDs were given but none is of the right type: match no case rather than every case.
+    return pks or ((None,) if global_ids else ())
 
 
 class SupportQueries(graphene.ObjectType):

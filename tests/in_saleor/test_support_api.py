@@ -7,6 +7,7 @@ from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
 from saleor_support_plugin.models import CaseMessage, SupportCase
 
 from . import graphql_operations as ops
+from .helpers import order_id
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,16 @@ def test_inactive_plugin_refuses_mutations(user_api_client, support_plugin):
     )
     assert [e["code"] for e in result["errors"]] == ["PLUGIN_INACTIVE"]
     assert data(user_api_client.post_graphql(ops.SETTINGS), "supportSettings") is None
+
+
+def test_ids_of_the_wrong_type_are_coded_errors_not_server_errors(
+    support_staff_api_client, customer_case, order_with_lines
+):
+    staff = support_staff_api_client
+    order_as_assignee = {"id": customer_case["id"], "input": {"assignee": order_id(order_with_lines)}}
+    result = data(staff.post_graphql(ops.UPDATE, order_as_assignee), "supportCaseUpdate")
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("assignee", "INVALID")]
+    result = data(staff.post_graphql(ops.REPLY, {"id": order_id(order_with_lines), "body": "x"}), "supportCaseReply")
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("id", "NOT_FOUND")]
+    filtered = data(staff.post_graphql(ops.CASES, {"first": 5, "filter": {"assignee": ["not-an-id"]}}), "supportCases")
+    assert filtered["totalCount"] == 0

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import binascii
 import contextlib
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +20,7 @@ from ...models import SupportCase
 from ..access import Viewer, visible_cases
 from ..doc import DOC_CATEGORY_SUPPORT
 from ..enums import SupportErrorCode
+from ..ids import int_id
 
 NOT_FOUND_MESSAGE = "Couldn't find a support case with this ID."
 
@@ -78,11 +78,7 @@ class SupportMutation(BaseMutation):
 
 def case_pk(global_id: str) -> int | None:
     """The case's database id, or None for anything that is not a SupportCase ID."""
-    try:
-        type_name, pk = graphene.Node.from_global_id(global_id)
-    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
-        return None
-    return int(pk) if type_name == "SupportCase" and pk.isdigit() else None
+    return int_id(global_id, "SupportCase")
 
 
 def case_order(order: Order) -> CaseOrder:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import graphene
@@ -17,6 +16,7 @@ from ...models import CaseCategory, CaseChannel, CasePriority
 from ..access import Viewer, get_viewer
 from ..doc import DOC_CATEGORY_SUPPORT
 from ..enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
+from ..ids import uuid_id
 from ..types import SupportCase
 from .common import SupportError, SupportMutation, case_order, domain_errors, error
 
@@ -115,22 +115,11 @@ class SupportCaseCreate(SupportMutation):
     def clean_order(cls, viewer: Viewer, global_id: str | None) -> Order | None:
         if not global_id:
             return None
-        try:
-            type_name, pk = graphene.Node.from_global_id(global_id)
-        except (ValueError, TypeError, UnicodeDecodeError):
-            type_name, pk = "", ""
+        pk = uuid_id(global_id, "Order")
         orders = Order.objects.select_related("channel", "user").non_draft()
         if not viewer.is_support_staff:
             orders = orders.filter(user_id=viewer.user.pk if viewer.user else None)
-        order = orders.filter(pk=pk).first() if type_name == "Order" and _is_uuid(pk) else None
+        order = orders.filter(pk=pk).first() if pk else None
         if order is None:
             raise error("order", "Couldn't find an order with this ID.", Code.NOT_FOUND)
         return order
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

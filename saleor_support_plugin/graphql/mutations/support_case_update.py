@@ -12,6 +12,7 @@ from ...error_codes import SupportErrorCode as Code
 from ..access import get_viewer, staff_permissions
 from ..doc import DOC_CATEGORY_SUPPORT
 from ..enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
+from ..ids import int_id
 from ..types import SupportCase
 from .common import SupportError, SupportMutation, domain_errors, error
 
@@ -58,11 +59,8 @@ class SupportCaseUpdate(SupportMutation):
     def clean_assignee(cls, global_id: str | None) -> int | None:
         if not global_id:
             return None
-        try:
-            type_name, pk = graphene.Node.from_global_id(global_id)
-        except (ValueError, TypeError, UnicodeDecodeError):
-            type_name, pk = "", ""
-        staff = User.objects.filter(pk=pk, is_staff=True, is_active=True).first() if type_name == "User" else None
-        if staff is None or not pk.isdigit():
+        pk = int_id(global_id, "User")
+        staff = User.objects.filter(pk=pk, is_staff=True, is_active=True).first() if pk else None
+        if staff is None:
             raise error("assignee", "Assign the case to an active staff member.", Code.INVALID)
         return staff.pk
