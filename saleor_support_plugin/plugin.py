@@ -236,7 +236,7 @@ class SupportPlugin(BasePlugin):
         return self._watch(order.pk, previous_value)
 
     def customer_deleted(self, customer: Any, previous_value: Any, webhooks: Any = None) -> Any:
-        # Privacy comes first: anonymize the customer's cases even while the plugin is switched off.
+        # No `self.active` check needed here: Saleor calls hooks of active plugins only.
         customer_id, email = customer.pk, customer.email
         transaction.on_commit(lambda: anonymize_customer_cases_task.delay(customer_id, email))
         return previous_value

@@ -74,7 +74,7 @@ def order_changed_task(order_id: str) -> None:
 @shared_task(ignore_result=True)
 @allow_writer()
 def anonymize_customer_cases_task(customer_id: int, email: str) -> None:
-    # Runs whether or not the plugin is active: a deleted customer is forgotten either way.
+    # Not gated on the plugin being active: once the deletion was reported, the customer is forgotten.
     anonymize_customer_cases(customer_id, email)
 
 
