@@ -23,5 +23,5 @@ def test_manage_support_is_a_saleor_permission():
 def test_extending_after_the_urlconf_loaded_fails_loudly(monkeypatch):
     monkeypatch.setattr(api, "schema", object())  # a schema the plugin has not extended yet
     monkeypatch.setitem(sys.modules, "saleor.urls", object())
-    with pytest.raises(ImproperlyConfigured, match="saleor.urls was imported before"):
+    with pytest.raises(ImproperlyConfigured, match=r"saleor\.urls was imported before"):
         extend_saleor_schema()
