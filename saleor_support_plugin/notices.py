@@ -1,55 +1,30 @@
 """Delivering one queued delay notice, at most once.
 
-A notice is claimed by a conditional UPDATE (pending or retrying -> sending) before anything is sent, so a
-duplicated or redelivered task finds it already claimed and sends nothing. The order is re-read first: an
-order that shipped, was cancelled or got a later due date since the scan gets no email.
+The notice is claimed before anything is sent (email_delivery.py). The order is re-read first: an order that
+shipped, was cancelled or got a later due date since the scan gets no email.
 """
 
 from __future__ import annotations
 
 import datetime
-import enum
-import logging
 
 from anymail.message import AnymailMessage
 from django.db import transaction
-from django.db.models import F
 
 from .case_triggers import delay_trigger, fire_trigger, record_notice_on_case
 from .delay_rules import DelayStage, Verdict, check_stage
-from .mail import get_mail_connection, is_transient
+from .email_delivery import Delivery, claim, finish, mark_sent, send
 from .models import DelayNotice, DelayNoticeStatus
 from .notice_email import build_delay_notice_message
 from .orders import OrderSnapshot
 from .runtime import SupportRuntime
 from .watchlist import refresh_watches
 
-logger = logging.getLogger(__name__)
-
-CLAIMABLE = (DelayNoticeStatus.PENDING, DelayNoticeStatus.RETRYING)
-
-
-class Delivery(enum.Enum):
-    SENT = "sent"
-    RETRY = "retry"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    REWATCHED = "rewatched"
-    NOT_CLAIMED = "not_claimed"
-    ESCALATED = "escalated"
-
-
-def claim_notice(notice_id: int) -> DelayNotice | None:
-    claimed = DelayNotice.objects.filter(pk=notice_id, status__in=CLAIMABLE).update(
-        status=DelayNoticeStatus.SENDING, attempts=F("attempts") + 1
-    )
-    return DelayNotice.objects.get(pk=notice_id) if claimed else None
-
 
 def deliver_delay_notice(
     notice_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False
 ) -> Delivery:
-    notice = claim_notice(notice_id)
+    notice = claim(DelayNotice, notice_id)
     if notice is None:
         return Delivery.NOT_CLAIMED
     order_or_outcome = _order_still_late(notice, runtime, now)
@@ -59,26 +34,25 @@ def deliver_delay_notice(
     stage = DelayStage(notice.stage)
     if stage is DelayStage.ESCALATION:
         return _escalate(notice, order, runtime)
-    try:
-        message = build_delay_notice_message(order, stage, runtime.settings, now, notice.pk)
-        message.connection = get_mail_connection(runtime.settings)
-        message.send()
-    except Exception as error:
-        logger.warning("Delay notice %s for order %s not sent: %s", notice.pk, order.number, error)
-        if is_transient(error) and not final_attempt:
-            return _finish(notice, DelayNoticeStatus.RETRYING, _reason(error), Delivery.RETRY)
-        return _finish(notice, DelayNoticeStatus.FAILED, _reason(error), Delivery.FAILED)
-    _record_sent(notice, order, message, runtime, now)
+    sent = send(
+        notice,
+        lambda: build_delay_notice_message(order, stage, runtime.settings, now, notice.pk),
+        runtime.settings,
+        final_attempt,
+    )
+    if isinstance(sent, Delivery):
+        return sent
+    _record_sent(notice, order, sent, runtime, now)
     return Delivery.SENT
 
 
 def _order_still_late(notice: DelayNotice, runtime: SupportRuntime, now: datetime.datetime) -> OrderSnapshot | Delivery:
     """The order, if the notice is still due to go out; otherwise what happened to the notice."""
     if not runtime.active:
-        return _finish(notice, DelayNoticeStatus.SKIPPED, "The support plugin is not active.")
+        return finish(notice, DelayNoticeStatus.SKIPPED, "The support plugin is not active.")
     order = runtime.gateway.get_order(notice.order_id)
     if order is None:
-        return _finish(notice, DelayNoticeStatus.SKIPPED, "The order no longer exists.")
+        return finish(notice, DelayNoticeStatus.SKIPPED, "The order no longer exists.")
     check = check_stage(order, DelayStage(notice.stage), runtime.settings, now)
     if check.verdict is Verdict.NOT_YET_DUE:
         # The due date moved (paid later, new shipment): watch again instead of spending the stage.
@@ -87,9 +61,9 @@ def _order_still_late(notice: DelayNotice, runtime: SupportRuntime, now: datetim
             refresh_watches([order], runtime.settings)
         return Delivery.REWATCHED
     if check.verdict is Verdict.NOT_APPLICABLE:
-        return _finish(notice, DelayNoticeStatus.SKIPPED, f"No longer late (order status: {order.status}).")
+        return finish(notice, DelayNoticeStatus.SKIPPED, f"No longer late (order status: {order.status}).")
     if not order.email and notice.stage != DelayStage.ESCALATION:
-        return _finish(notice, DelayNoticeStatus.SKIPPED, "The order has no email address.")
+        return finish(notice, DelayNoticeStatus.SKIPPED, "The order has no email address.")
     return order
 
 
@@ -113,13 +87,9 @@ def _record_sent(
 ) -> None:
     stage = DelayStage(notice.stage)
     with transaction.atomic():
-        notice.status = DelayNoticeStatus.SENT
-        notice.sent_at = now
+        mark_sent(notice, message, now)
         notice.recipient = order.email
         notice.language_code = order.language_code
-        notice.message_id = message.extra_headers["Message-ID"]
-        notice.provider_message_id = _provider_message_id(message)
-        notice.failure_reason = ""
         notice.save()
         runtime.gateway.record_timeline_event(
             order.id,
@@ -127,21 +97,3 @@ def _record_sent(
             {"notice_id": notice.pk, "stage": stage.value, "email": order.email},
         )
         record_notice_on_case(order, notice, runtime.settings)
-
-
-def _finish(notice: DelayNotice, status: str, reason: str, result: Delivery | None = None) -> Delivery:
-    notice.status = status
-    notice.failure_reason = reason
-    notice.save(update_fields=["status", "failure_reason", "updated_at"])
-    return result or Delivery(status)
-
-
-def _reason(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"[:2000]
-
-
-def _provider_message_id(message: AnymailMessage) -> str:
-    """The provider's id for the message (anymail sets it; Django's own backends do not)."""
-    status = getattr(message, "anymail_status", None)
-    message_id = getattr(status, "message_id", None)
-    return "" if message_id is None else str(message_id)
