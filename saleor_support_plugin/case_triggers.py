@@ -144,4 +144,5 @@ def case_order(order: OrderSnapshot) -> CaseOrder:
         email=order.email,
         channel_slug=order.channel_slug,
         customer_id=order.customer_id,
+        language_code=order.language_code,
     )

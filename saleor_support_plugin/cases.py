@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import case_emails
 from .case_queries import overdue_q
 from .config import SupportSettings
 from .models import (
@@ -68,6 +69,7 @@ class CaseOrder:
     email: str
     channel_slug: str = ""
     customer_id: int | None = None
+    language_code: str = "en"
 
 
 def clean_subject(subject: str) -> str:
@@ -110,6 +112,7 @@ def open_case(
     category: str = CaseCategory.OTHER,
     priority: str = CasePriority.NORMAL,
     topic: str = "",
+    language_code: str = "",
 ) -> SupportCase:
     now = timezone.now()
     first_due, resolution_due = due_times(settings, now)
@@ -118,7 +121,7 @@ def open_case(
         order_number=order.number if order else "",
         channel_slug=order.channel_slug if order else "",
         customer_id=customer_id if customer_id is not None else (order.customer_id if order else None),
-        customer_email=email or (order.email if order else ""),
+        customer_email=(email or (order.email if order else "")).strip().lower(),
         origin=origin,
         topic=topic,
         category=category,
@@ -128,8 +131,10 @@ def open_case(
         last_message_at=now,
         first_response_due_at=first_due,
         resolution_due_at=resolution_due,
+        language_code=language_code or (order.language_code if order else "") or "en",
     )
-    _add_message(case, author, clean_body(body), is_internal=False, at=now)
+    message = _add_message(case, author, clean_body(body), is_internal=False, at=now)
+    case_emails.case_opened(case, message)
     return case
 
 
@@ -175,6 +180,7 @@ def add_message(case: SupportCase, author: Actor, body: str, is_internal: bool =
         raise CaseError("This case is closed: open a new one.", "case_closed")
     message = _add_message(case, author, clean_body(body), is_internal, timezone.now())
     _after_message(case, message)
+    case_emails.message_added(case, message)
     return message
 
 
@@ -246,6 +252,8 @@ def _apply(case: SupportCase, actor: Actor, updates: dict[str, object]) -> None:
         setattr(case, name, value)
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
+    if changed.get("status") == CaseStatus.RESOLVED:
+        case_emails.case_resolved(case)
 
 
 def anonymize_customer_cases(customer_id: int | None, email: str) -> int:

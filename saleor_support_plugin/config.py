@@ -46,6 +46,8 @@ class SupportSettings:
     notify_not_shipped: bool = True
     notify_delivery_overdue: bool = True
     notify_approval_pending: bool = True
+    reply_domain: str = ""
+    staff_inbox: str = ""
     first_response_hours: int = 24
     resolution_hours: int = 72
     case_after_late_days: int | None = 3
@@ -75,6 +77,8 @@ DEFAULTS: dict[str, Any] = {
     c.NOTIFY_NOT_SHIPPED: True,
     c.NOTIFY_DELIVERY_OVERDUE: True,
     c.NOTIFY_APPROVAL_PENDING: True,
+    c.REPLY_DOMAIN: "",
+    c.STAFF_INBOX: "",
     c.FIRST_RESPONSE_HOURS: "24",
     c.RESOLUTION_HOURS: "72",
     c.CASE_AFTER_LATE_DAYS: "3",
@@ -149,6 +153,8 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         notify_not_shipped=parse_bool(merged[c.NOTIFY_NOT_SHIPPED]),
         notify_delivery_overdue=parse_bool(merged[c.NOTIFY_DELIVERY_OVERDUE]),
         notify_approval_pending=parse_bool(merged[c.NOTIFY_APPROVAL_PENDING]),
+        reply_domain=_text(merged[c.REPLY_DOMAIN]).lower(),
+        staff_inbox=_text(merged[c.STAFF_INBOX]),
         first_response_hours=_int(merged[c.FIRST_RESPONSE_HOURS]),
         resolution_hours=_int(merged[c.RESOLUTION_HOURS]),
         case_after_late_days=_optional_int(merged[c.CASE_AFTER_LATE_DAYS]),
@@ -247,6 +253,14 @@ def _check_provider_options(value: Any, values: Mapping[str, Any]) -> Check:
     return None
 
 
+def _check_domain(value: Any, values: Mapping[str, Any]) -> Check:
+    domain = _text(value).lower()
+    labels = domain.split(".")
+    if domain and (len(labels) < 2 or not all(label and label.replace("-", "").isalnum() for label in labels)):
+        return f"'{domain}' is not a domain name such as reply.example.com.", INVALID
+    return None
+
+
 def _check_timezone(value: Any, values: Mapping[str, Any]) -> Check:
     name = _text(value) or "UTC"
     try:
@@ -311,5 +325,7 @@ _FIELD_CHECKS = {
     c.HOLIDAYS: _check_holidays,
     c.HANDLING_STARTS_AT: _check_handling_start,
     c.SUPPORT_EMAIL: _check_optional_email,
+    c.STAFF_INBOX: _check_optional_email,
+    c.REPLY_DOMAIN: _check_domain,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
 }

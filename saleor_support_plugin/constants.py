@@ -27,6 +27,8 @@ NOTIFY_DELIVERY_OVERDUE = "notify_delivery_overdue"
 NOTIFY_APPROVAL_PENDING = "notify_approval_pending"
 
 # Support cases
+REPLY_DOMAIN = "reply_domain"
+STAFF_INBOX = "staff_inbox"
 FIRST_RESPONSE_HOURS = "first_response_hours"
 RESOLUTION_HOURS = "resolution_hours"
 CASE_AFTER_LATE_DAYS = "case_after_late_days"

@@ -146,6 +146,7 @@ class SupportCase(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    language_code = models.CharField(max_length=35, default="en")
 
     class Meta:
         constraints = [
@@ -219,3 +220,37 @@ class CaseTrigger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.key}"
+
+
+class CaseEmailKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the customer"
+    REPLY = "reply", "Staff reply to the customer"
+    STAFF_NOTIFICATION = "staff_notification", "Customer message to staff"
+    RESOLVED = "resolved", "Case resolved, to the customer"
+
+
+class CaseEmail(models.Model):
+    """One email about a case, recorded before it is sent; `dedupe_key` makes a second one impossible."""
+
+    case = models.ForeignKey(SupportCase, related_name="emails", on_delete=models.CASCADE)
+    # The message the email carries or reports (`message_id` is the email's own Message-ID header).
+    case_message = models.ForeignKey(
+        CaseMessage, null=True, blank=True, related_name="emails", on_delete=models.CASCADE
+    )
+    kind = models.CharField(max_length=24, choices=CaseEmailKind.choices)
+    dedupe_key = models.CharField(max_length=128, unique=True)
+    recipient = models.EmailField(blank=True)
+    status = models.CharField(max_length=16, choices=DelayNoticeStatus.choices, default=DelayNoticeStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_id = models.CharField(max_length=255, blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    failure_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "recipient", "created_at"], name="support_caseemail_ack_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for case {self.case_id} ({self.status})"

@@ -1,49 +1,19 @@
-"""Building a delay notice email: templates from `emails/`, rendered in the order's language. No I/O."""
+"""Building a delay notice email, in the order's language. No I/O."""
 
 from __future__ import annotations
 
 import datetime
-import importlib.resources
-from dataclasses import dataclass
 from email.utils import make_msgid
-from functools import cache
 from typing import Any
 
 from anymail.message import AnymailMessage
-from django.template import Context, Engine
-from django.utils import formats, translation
+from django.utils import translation
 
 from .config import SupportSettings
 from .delay_rules import DelayStage, promised_delivery_days, revised_estimate
+from .email_templates import AUTOMATIC_HEADERS, EMAIL_TAG, localize, render_email, sender_domain
 from .mail import from_address
 from .orders import FULFILLMENT_FULFILLED, OrderSnapshot
-
-EMAIL_TAG = "saleor-support"
-# Automatic mail: ask auto-responders (RFC 3834, Exchange) not to answer it.
-AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
-
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    subject: str
-    text: str
-    html: str
-
-
-@cache
-def template_engine() -> Engine:
-    directory = importlib.resources.files("saleor_support_plugin.emails")
-    return Engine(dirs=[str(directory)], libraries={"i18n": "django.templatetags.i18n"})
-
-
-def render_email(name: str, context: dict[str, Any], language_code: str) -> RenderedEmail:
-    """Render `emails/<name>/{subject.txt,body.txt,body.html}` in the given language."""
-    engine = template_engine()
-    with translation.override(language_code or "en"):
-        subject = " ".join(engine.get_template(f"{name}/subject.txt").render(Context(context)).split())
-        text = engine.get_template(f"{name}/body.txt").render(Context(context))
-        html = engine.get_template(f"{name}/body.html").render(Context({**context, "subject": subject}))
-    return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
 
 
 def delay_notice_context(
@@ -78,7 +48,7 @@ def build_delay_notice_message(
 ) -> AnymailMessage:
     context = delay_notice_context(order, stage, settings, now)
     with translation.override(order.language_code or "en"):
-        context = {key: _localize(value) for key, value in context.items()}
+        context = {key: localize(value) for key, value in context.items()}
     rendered = render_email("delay_notice", context, order.language_code)
     sender = from_address(settings)
     message = AnymailMessage(
@@ -87,7 +57,7 @@ def build_delay_notice_message(
         from_email=sender,
         to=[order.email],
         reply_to=[settings.support_email] if settings.support_email else None,
-        headers={**AUTOMATIC_HEADERS, "Message-ID": make_msgid(f"delay-{notice_id}", _domain(sender))},
+        headers={**AUTOMATIC_HEADERS, "Message-ID": make_msgid(f"delay-{notice_id}", sender_domain(sender))},
         tags=[EMAIL_TAG, "delay-notice", stage.value],
         metadata={"order_id": str(order.id), "order_number": order.number, "notice_id": str(notice_id)},
     )
@@ -102,13 +72,3 @@ def _promised_date(order: OrderSnapshot, settings: SupportSettings) -> datetime.
         return None
     deadline = settings.calendar.deadline_after(min(shipped), days)
     return settings.calendar.local_date(deadline - datetime.timedelta(seconds=1))
-
-
-def _localize(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "DATE_FORMAT")
-    return value
-
-
-def _domain(address: str) -> str:
-    return address.rsplit("@", 1)[-1].strip("> ") or "localhost"

@@ -111,6 +111,20 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "label": "Notify: fulfillment awaiting approval",
         "help_text": "Email the customer when a fulfillment waits for approval longer than allowed.",
     },
+    c.REPLY_DOMAIN: {
+        "type": STRING,
+        "label": "Reply domain",
+        "help_text": (
+            "Domain whose mail your provider posts to this plugin (e.g. reply.example.com). Support emails then "
+            "carry a Reply-To such as support+<token>@reply.example.com that identifies the case. Blank: "
+            "Reply-To is the support email."
+        ),
+    },
+    c.STAFF_INBOX: {
+        "type": STRING,
+        "label": "Staff inbox",
+        "help_text": "Where customer messages are forwarded when a case has no assignee.",
+    },
     c.FIRST_RESPONSE_HOURS: {
         "type": STRING,
         "label": "First response target (hours)",

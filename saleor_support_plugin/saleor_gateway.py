@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.dateparse import parse_datetime
+from saleor.account.models import User
 from saleor.order import OrderChargeStatus, OrderEvents
 from saleor.order import events as order_events
 from saleor.order.models import Fulfillment as SaleorFulfillment
@@ -57,6 +58,9 @@ class SaleorOrderGateway:
 
     def count_open_orders(self, created_since: datetime.datetime) -> int:
         return Order.objects.filter(status__in=WATCHED_ORDER_STATUSES, created_at__gte=created_since).count()
+
+    def user_email(self, user_id: int) -> str | None:
+        return User.objects.filter(pk=user_id, is_active=True).values_list("email", flat=True).first()
 
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None:
         order = Order.objects.filter(pk=order_id).first()

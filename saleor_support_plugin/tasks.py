@@ -10,12 +10,16 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
 
+from .case_emails import deliver_case_email
 from .cases import anonymize_customer_cases, escalate_overdue_cases
-from .notices import Delivery, deliver_delay_notice
+from .email_delivery import Delivery
+from .notices import deliver_delay_notice
 from .order_changes import handle_order_change
 from .runtime import load_runtime
 from .saleor_compat import allow_writer
@@ -99,14 +103,19 @@ def scan_delays_task() -> None:
 @shared_task(ignore_result=True)
 @allow_writer()
 def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
+    _deliver_all(send_delay_notices_task, deliver_delay_notice, notice_ids, attempt)
+
+
+@shared_task(ignore_result=True)
+@allow_writer()
+def send_case_emails_task(email_ids: list[int], attempt: int = 0) -> None:
+    _deliver_all(send_case_emails_task, deliver_case_email, email_ids, attempt)
+
+
+def _deliver_all(task: Any, deliver: Callable[..., Delivery], ids: list[int], attempt: int) -> None:
+    """Send each recorded email; those that failed transiently go back to the queue with backoff."""
     runtime = load_runtime()
     final_attempt = attempt + 1 >= MAX_SEND_ATTEMPTS
-    retry = [
-        notice_id
-        for notice_id in notice_ids
-        if deliver_delay_notice(notice_id, runtime, timezone.now(), final_attempt) is Delivery.RETRY
-    ]
+    retry = [pk for pk in ids if deliver(pk, runtime, timezone.now(), final_attempt) is Delivery.RETRY]
     if retry:
-        send_delay_notices_task.apply_async(
-            args=[retry], kwargs={"attempt": attempt + 1}, countdown=retry_delay_seconds(attempt)
-        )
+        task.apply_async(args=[retry], kwargs={"attempt": attempt + 1}, countdown=retry_delay_seconds(attempt))

@@ -20,6 +20,7 @@ from saleor_support_plugin.runtime import SupportRuntime
 class InMemoryOrders:
     orders: dict[uuid.UUID, OrderSnapshot] = field(default_factory=dict)
     timeline: list[tuple[uuid.UUID, str, dict[str, Any]]] = field(default_factory=list)
+    user_emails: dict[int, str] = field(default_factory=dict)
 
     def put(self, order: OrderSnapshot) -> OrderSnapshot:
         self.orders[order.id] = order
@@ -41,6 +42,9 @@ class InMemoryOrders:
 
     def count_open_orders(self, created_since: datetime.datetime) -> int:
         return len(self._open(created_since))
+
+    def user_email(self, user_id: int) -> str | None:
+        return self.user_emails.get(user_id)
 
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None:
         self.timeline.append((order_id, message, parameters))

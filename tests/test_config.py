@@ -70,6 +70,8 @@ def test_every_bad_value_is_reported_at_once_with_field_and_code():
         approval_wait_hours="lots",
         email_provider_options="{not json",
         support_email="help@",
+        reply_domain="not a domain",
+        staff_inbox="team",
     )
     assert set(errors) == {
         c.SENDER_ADDRESS,
@@ -82,6 +84,8 @@ def test_every_bad_value_is_reported_at_once_with_field_and_code():
         c.APPROVAL_WAIT_HOURS,
         c.EMAIL_PROVIDER_OPTIONS,
         c.SUPPORT_EMAIL,
+        c.REPLY_DOMAIN,
+        c.STAFF_INBOX,
     }
     assert all(code == "invalid" for _message, code in errors.values())
     assert "24.12.2026" in errors[c.HOLIDAYS][0]

@@ -2,7 +2,8 @@ import datetime
 from dataclasses import replace
 
 from saleor_support_plugin.delay_rules import DelayStage
-from saleor_support_plugin.notice_email import build_delay_notice_message, render_email
+from saleor_support_plugin.email_templates import render_email
+from saleor_support_plugin.notice_email import build_delay_notice_message
 from saleor_support_plugin.orders import OrderLine
 from tests.conftest import MONDAY, make_order, shipped
 

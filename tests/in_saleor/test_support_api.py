@@ -172,3 +172,22 @@ def test_ids_of_the_wrong_type_are_coded_errors_not_server_errors(
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("id", "NOT_FOUND")]
     filtered = data(staff.post_graphql(ops.CASES, {"first": 5, "filter": {"assignee": ["not-an-id"]}}), "supportCases")
     assert filtered["totalCount"] == 0
+
+
+def test_opening_a_case_sends_one_acknowledgement_and_staff_replies_reach_the_customer(
+    customer_case, support_staff_api_client, customer_user
+):
+    from django.core import mail
+
+    acknowledgements = [m for m in mail.outbox if m.tags[-1] == "acknowledgement"]
+    assert [m.to for m in acknowledgements] == [[customer_user.email]]
+    assert acknowledgements[0].reply_to == ["help@shop.example"]
+    mail.outbox.clear()
+    reply = data(
+        support_staff_api_client.post_graphql(ops.REPLY, {"id": customer_case["id"], "body": "Shipped today."}),
+        "supportCaseReply",
+    )
+    assert reply["errors"] == []
+    (sent,) = mail.outbox
+    assert sent.to == [customer_user.email]
+    assert sent.body.startswith("Shipped today.")

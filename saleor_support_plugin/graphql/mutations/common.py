@@ -88,4 +88,5 @@ def case_order(order: Order) -> CaseOrder:
         email=order.get_customer_email() or "",
         channel_slug=order.channel.slug,
         customer_id=order.user_id,
+        language_code=order.language_code,
     )

@@ -71,6 +71,8 @@ class SupportCaseCreate(SupportMutation):
                 order=case_order(order) if order else None,
                 category=input.get("category") or CaseCategory.OTHER,
                 priority=(input.get("priority") if viewer.is_support_staff else None) or CasePriority.NORMAL,
+                # The order's language, else the customer's.
+                language_code=viewer.user.language_code if viewer.is_customer and viewer.user and not order else "",
             )
         return SupportCaseCreate(case=case)
 

@@ -1,0 +1,160 @@
+import datetime
+import re
+import uuid
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from saleor_support_plugin.case_emails import deliver_case_email
+from saleor_support_plugin.cases import Actor, CaseOrder, add_message, open_case, open_or_update_topic_case, update_case
+from saleor_support_plugin.email_delivery import Delivery
+from saleor_support_plugin.models import AuthorType, CaseChannel, CaseEmail, CaseEmailKind, CaseStatus
+from saleor_support_plugin.reply_tokens import make_token, read_token
+
+pytestmark = pytest.mark.django_db
+
+CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
+AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
+ORDER = CaseOrder(id=uuid.uuid4(), number="1042", email="jane@example.com", language_code="de")
+
+
+@pytest.fixture
+def open_jane_case(runtime, django_capture_on_commit_callbacks):
+    def open_one(subject="Where is my mug?", **overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return open_case(
+                settings=runtime.settings,
+                author=CUSTOMER,
+                origin=CaseChannel.STOREFRONT,
+                subject=subject,
+                body="It has been a week.",
+                email="Jane@Example.com",
+                **overrides,
+            )
+
+    return open_one
+
+
+def sent(kind):
+    return [message for message in mail.outbox if message.tags[-1] == kind]
+
+
+def test_opening_a_case_acknowledges_it_with_the_response_time(open_jane_case, use_settings):
+    use_settings(reply_domain="reply.shop.example", staff_inbox="team@shop.example")
+    case = open_jane_case()
+    (ack,) = sent(CaseEmailKind.ACKNOWLEDGEMENT)
+    assert ack.to == ["jane@example.com"]
+    assert ack.subject == f"[Case #{case.pk}] We received your message: Where is my mug?"
+    assert "We will answer by" in ack.body
+    assert ack.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert ack.extra_headers["X-Auto-Response-Suppress"] == "All"
+    assert ack.extra_headers["In-Reply-To"] == f"<case-{case.pk}@shop.example>"
+    assert ack.extra_headers["References"] == f"<case-{case.pk}@shop.example>"
+    (reply_to,) = ack.reply_to
+    token = re.fullmatch(r"support\+(.+)@reply\.shop\.example", reply_to)[1]
+    assert read_token(token) == case.pk
+    # The customer's first message reaches the staff inbox too.
+    (to_staff,) = sent(CaseEmailKind.STAFF_NOTIFICATION)
+    assert to_staff.to == ["team@shop.example"]
+    assert "It has been a week." in to_staff.body
+    assert to_staff.reply_to == []
+
+
+def test_one_acknowledgement_per_address_in_24_hours(open_jane_case):
+    first = open_jane_case("First")
+    second = open_jane_case("Second")
+    assert len(sent(CaseEmailKind.ACKNOWLEDGEMENT)) == 1
+    skipped = CaseEmail.objects.get(case=second, kind=CaseEmailKind.ACKNOWLEDGEMENT)
+    assert (skipped.status, skipped.failure_reason) == ("skipped", "Acknowledged within 24 hours.")
+    CaseEmail.objects.filter(case=first).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    open_jane_case("Third")
+    assert len(sent(CaseEmailKind.ACKNOWLEDGEMENT)) == 2
+
+
+def test_cases_the_shop_opens_itself_send_no_acknowledgement(runtime, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        open_or_update_topic_case(
+            settings=runtime.settings, order=ORDER, topic="return", category="return", subject="Return", body="x"
+        )
+    assert mail.outbox == []
+
+
+def test_staff_reply_reaches_the_customer_in_the_case_language(open_jane_case, django_capture_on_commit_callbacks):
+    case = open_jane_case(order=ORDER)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_message(case, AGENT, "It ships <today>.")
+        add_message(case, AGENT, "Warehouse note.", is_internal=True)
+    (reply,) = mail.outbox
+    assert reply.to == ["jane@example.com"]
+    assert reply.subject == f"Re: [Case #{case.pk}] Where is my mug?"
+    assert reply.body.startswith("It ships <today>.")
+    assert "It ships &lt;today&gt;." in reply.alternatives[0][0]
+    assert "Auto-Submitted" not in reply.extra_headers
+    assert case.language_code == "de"
+
+
+def test_customer_message_goes_to_the_assignee(open_jane_case, orders, django_capture_on_commit_callbacks):
+    case = open_jane_case()
+    orders.user_emails[1] = "sam@shop.example"
+    update_case(case, AGENT, assignee_id=1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_message(case, CUSTOMER, "Any news?")
+    (note,) = mail.outbox
+    assert note.to == ["sam@shop.example"]
+    assert note.subject == f"[Case #{case.pk}] New message from jane@example.com: Where is my mug?"
+
+
+def test_without_assignee_or_inbox_the_staff_notification_is_skipped(open_jane_case):
+    case = open_jane_case()
+    record = CaseEmail.objects.get(case=case, kind=CaseEmailKind.STAFF_NOTIFICATION)
+    assert record.status == "skipped"
+    assert record.failure_reason == "No assignee email and no staff inbox are configured."
+
+
+def test_resolving_tells_the_customer_once(open_jane_case, django_capture_on_commit_callbacks):
+    case = open_jane_case()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_case(case, AGENT, status=CaseStatus.RESOLVED)
+        update_case(case, AGENT, status=CaseStatus.RESOLVED)
+    (resolved,) = mail.outbox
+    assert resolved.subject == f"[Case #{case.pk}] Resolved: Where is my mug?"
+    assert resolved.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_case_email_is_never_sent_twice(open_jane_case, runtime):
+    case = open_jane_case()
+    record = CaseEmail.objects.get(case=case, kind=CaseEmailKind.ACKNOWLEDGEMENT)
+    assert record.status == "sent"
+    assert record.message_id == f"<case-{case.pk}.{record.pk}@shop.example>"
+    assert deliver_case_email(record.pk, runtime, timezone.now()) is Delivery.NOT_CLAIMED
+    assert len(sent(CaseEmailKind.ACKNOWLEDGEMENT)) == 1
+
+
+def test_reply_tokens_cannot_be_forged():
+    token = make_token(42)
+    assert read_token(token) == 42
+    assert read_token(token.upper()) == 42  # mail systems may change the case of addresses
+    assert read_token(token.replace("c42", "c43")) is None
+    assert read_token("c42-0000000000000000") is None
+    assert read_token("nonsense") is None
+
+
+def test_anonymized_case_sends_the_customer_nothing(open_jane_case, django_capture_on_commit_callbacks):
+    case = open_jane_case()
+    case.customer_email = ""
+    case.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_message(case, AGENT, "Hello?")
+    assert mail.outbox == []
+
+
+def test_without_a_provider_case_mail_goes_through_the_deployment_backend(open_jane_case, use_settings, settings):
+    use_settings(email_provider="")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    open_jane_case()
+    assert len(mail.outbox) == 1  # through Django's backend: the acknowledgement
