@@ -47,6 +47,7 @@ class SupportSettings:
     notify_delivery_overdue: bool = True
     notify_approval_pending: bool = True
     reply_domain: str = ""
+    inbound_webhook_secret: str = field(default="", repr=False)
     staff_inbox: str = ""
     first_response_hours: int = 24
     resolution_hours: int = 72
@@ -78,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     c.NOTIFY_DELIVERY_OVERDUE: True,
     c.NOTIFY_APPROVAL_PENDING: True,
     c.REPLY_DOMAIN: "",
+    c.INBOUND_WEBHOOK_SECRET: "",
     c.STAFF_INBOX: "",
     c.FIRST_RESPONSE_HOURS: "24",
     c.RESOLUTION_HOURS: "72",
@@ -154,6 +156,7 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         notify_delivery_overdue=parse_bool(merged[c.NOTIFY_DELIVERY_OVERDUE]),
         notify_approval_pending=parse_bool(merged[c.NOTIFY_APPROVAL_PENDING]),
         reply_domain=_text(merged[c.REPLY_DOMAIN]).lower(),
+        inbound_webhook_secret=_text(merged[c.INBOUND_WEBHOOK_SECRET]),
         staff_inbox=_text(merged[c.STAFF_INBOX]),
         first_response_hours=_int(merged[c.FIRST_RESPONSE_HOURS]),
         resolution_hours=_int(merged[c.RESOLUTION_HOURS]),
@@ -261,6 +264,14 @@ def _check_domain(value: Any, values: Mapping[str, Any]) -> Check:
     return None
 
 
+def _check_webhook_secret(value: Any, values: Mapping[str, Any]) -> Check:
+    secret = _text(value)
+    user, _, password = secret.partition(":")
+    if secret and (not user or len(password) < 12):
+        return "Use user:password, with a random password of 12 characters or more.", INVALID
+    return None
+
+
 def _check_timezone(value: Any, values: Mapping[str, Any]) -> Check:
     name = _text(value) or "UTC"
     try:
@@ -327,5 +338,6 @@ _FIELD_CHECKS = {
     c.SUPPORT_EMAIL: _check_optional_email,
     c.STAFF_INBOX: _check_optional_email,
     c.REPLY_DOMAIN: _check_domain,
+    c.INBOUND_WEBHOOK_SECRET: _check_webhook_secret,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
 }

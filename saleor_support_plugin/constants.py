@@ -28,6 +28,7 @@ NOTIFY_APPROVAL_PENDING = "notify_approval_pending"
 
 # Support cases
 REPLY_DOMAIN = "reply_domain"
+INBOUND_WEBHOOK_SECRET = "inbound_webhook_secret"
 STAFF_INBOX = "staff_inbox"
 FIRST_RESPONSE_HOURS = "first_response_hours"
 RESOLUTION_HOURS = "resolution_hours"

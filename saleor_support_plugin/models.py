@@ -254,3 +254,43 @@ class CaseEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for case {self.case_id} ({self.status})"
+
+
+class InboundStatus(models.TextChoices):
+    ADDED = "added", "Added to a case"
+    OPENED = "opened", "Opened a case"
+    IGNORED = "ignored", "Ignored (automatic reply, bounce or list)"
+    REJECTED = "rejected", "Rejected"
+
+
+class InboundEmail(models.Model):
+    """Every email received, once: a provider's redelivery of the same Message-ID is stored once."""
+
+    message_id = models.CharField(max_length=512, unique=True)
+    sender = models.EmailField(blank=True)
+    subject = models.CharField(max_length=512, blank=True)
+    status = models.CharField(max_length=16, choices=InboundStatus.choices)
+    reason = models.CharField(max_length=256, blank=True)
+    case = models.ForeignKey(
+        SupportCase, null=True, blank=True, related_name="inbound_emails", on_delete=models.SET_NULL
+    )
+    case_message = models.ForeignKey(
+        CaseMessage, null=True, blank=True, related_name="inbound_emails", on_delete=models.SET_NULL
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.status})"
+
+
+class CaseAttachment(models.Model):
+    """A file that came with a customer's email, kept in Django's default storage."""
+
+    case_message = models.ForeignKey(CaseMessage, related_name="attachments", on_delete=models.CASCADE)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to="saleor-support/attachments/%Y/%m/", max_length=512)
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,9 @@ from saleor.plugins.error_codes import PluginErrorCode
 
 from . import constants as c
 from .config import DEFAULTS, parse_settings, validate_configuration
+from .inbound_webhook import handle_inbound_request
+from .runtime import SupportRuntime
+from .saleor_gateway import SaleorOrderGateway
 from .tasks import anonymize_customer_cases_task, enqueue_order_change
 
 STRING = ConfigurationTypeField.STRING
@@ -120,6 +123,16 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
             "Reply-To is the support email."
         ),
     },
+    c.INBOUND_WEBHOOK_SECRET: {
+        "type": ConfigurationTypeField.SECRET,
+        "label": "Inbound webhook secret",
+        "help_text": (
+            "user:password your email provider sends (HTTP basic auth) when it posts received mail to "
+            "https://<your Saleor>/plugins/global/saleor.support/inbound/ — e.g. "
+            "https://user:password@api.example.com/plugins/global/saleor.support/inbound/. "
+            "Blank: received mail is refused."
+        ),
+    },
     c.STAFF_INBOX: {
         "type": STRING,
         "label": "Staff inbox",
@@ -201,6 +214,13 @@ class SupportPlugin(BasePlugin):
                     for field, errors in error.error_dict.items()
                 }
             ) from error
+
+    def webhook(self, request: Any, path: str, previous_value: Any) -> Any:
+        """`/plugins/global/saleor.support/inbound/`: received mail from the email provider."""
+        if path.strip("/") != "inbound":
+            return previous_value
+        runtime = SupportRuntime(active=self.active, settings=self.support_settings, gateway=SaleorOrderGateway())
+        return handle_inbound_request(request, runtime)
 
     def _watch(self, order_id: uuid.UUID, previous_value: Any) -> Any:
         if not self.active:

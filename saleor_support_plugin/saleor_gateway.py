@@ -59,6 +59,12 @@ class SaleorOrderGateway:
     def count_open_orders(self, created_since: datetime.datetime) -> int:
         return Order.objects.filter(status__in=WATCHED_ORDER_STATUSES, created_at__gte=created_since).count()
 
+    def get_order_by_number(self, number: str) -> OrderSnapshot | None:
+        if not number.isdigit():
+            return None
+        order = _snapshot_queryset().exclude(status__in=("draft",)).filter(number=int(number)).first()
+        return order_snapshot(order) if order else None
+
     def user_email(self, user_id: int) -> str | None:
         return User.objects.filter(pk=user_id, is_active=True).values_list("email", flat=True).first()
 

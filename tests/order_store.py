@@ -43,6 +43,9 @@ class InMemoryOrders:
     def count_open_orders(self, created_since: datetime.datetime) -> int:
         return len(self._open(created_since))
 
+    def get_order_by_number(self, number: str) -> OrderSnapshot | None:
+        return next((order for order in self.orders.values() if order.number == number), None)
+
     def user_email(self, user_id: int) -> str | None:
         return self.user_emails.get(user_id)
 
