@@ -1,0 +1,131 @@
+"""Email as a support channel through real Saleor: the provider posts received mail to the plugin's URL."""
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.test import Client
+from saleor.graphql.tests.utils import get_graphql_content
+
+from saleor_support_plugin.models import CaseEmail, InboundEmail, SupportCase
+
+from . import graphql_operations as ops
+
+pytestmark = pytest.mark.django_db
+
+CORPUS = Path(__file__).resolve().parents[1] / "emails"
+INBOUND_URL = "/plugins/global/saleor.support/inbound/"
+SECRET = "mailgun:a-long-random-password"
+SIGNING_KEY = "mailgun-signing-key"
+
+
+@pytest.fixture
+def email_channel(support_plugin, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.ALLOWED_HOSTS = ["*"]
+    support_plugin(
+        email_provider="mailgun",
+        email_provider_api_key="key-test",
+        email_provider_options=json.dumps({"webhook_signing_key": SIGNING_KEY}),
+        inbound_webhook_secret=SECRET,
+        reply_domain="reply.shop.example",
+        support_email="help@shop.example",
+    )
+
+
+def post_mime(raw: bytes, secret: str = SECRET):
+    timestamp, token = str(int(time.time())), "t" * 50
+    signature = hmac.new(SIGNING_KEY.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+    auth = "Basic " + base64.b64encode(secret.encode()).decode()
+    data = {"body-mime": raw.decode("utf-8"), "timestamp": timestamp, "token": token, "signature": signature}
+    return Client().post(INBOUND_URL, data, HTTP_AUTHORIZATION=auth)
+
+
+def corpus(name: str, sender: str = "jane@example.com", **values) -> bytes:
+    """A corpus email, from `sender` (the corpus is written from jane@example.com)."""
+    raw = (CORPUS / name).read_bytes().replace(b"jane@example.com", sender.encode())
+    for key, value in values.items():
+        raw = raw.replace(b"{" + key.encode() + b"}", str(value).encode())
+    return raw
+
+
+@pytest.fixture
+def case_and_token(email_channel, user_api_client, order_with_lines, customer_user):
+    # The customer opens a case: the acknowledgement's Reply-To names the case.
+    variables = {"input": {"subject": "Where is my mug?", "body": "It has been a week."}}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("anymail.backends.mailgun.EmailBackend.post_to_esp", fake_mailgun_send)
+        content = get_graphql_content(user_api_client.post_graphql(ops.CREATE, variables))
+    case_id = content["data"]["supportCaseCreate"]["case"]["id"]
+    case = SupportCase.objects.get()
+    (ack,) = [m for m in mail.outbox if m.tags[-1] == "acknowledgement"]
+    token = re.fullmatch(r"support\+(.+)@reply\.shop\.example", ack.reply_to[0])[1]
+    return case, case_id, token
+
+
+def fake_mailgun_send(self, payload, message):
+    """Mailgun is not reachable from tests: record the message as anymail's test backend would."""
+    mail.outbox.append(message)
+
+    class Response:
+        status_code = 200
+
+        def json(self):
+            return {"id": "<mailgun-id@example>", "message": "Queued"}
+
+    return Response()
+
+
+def test_a_customer_reply_lands_on_the_case_and_the_customer_sees_it(case_and_token, user_api_client):
+    case, case_id, token = case_and_token
+    response = post_mime(corpus("reply_plain.eml", case.customer_email, case=case.pk, token=token))
+    assert response.status_code == 200
+    seen = get_graphql_content(user_api_client.post_graphql(ops.CASE, {"id": case_id}))["data"]["supportCase"]
+    assert [m["body"] for m in seen["messages"]] == ["It has been a week.", "Thanks, it arrived today!"]
+
+
+def test_out_of_office_reply_creates_nothing_and_sends_nothing(case_and_token):
+    case, _case_id, token = case_and_token
+    emails_before = CaseEmail.objects.count()
+    raw = corpus("out_of_office.eml", case=case.pk, token=token).replace(
+        b"jane@example.com", case.customer_email.encode()
+    )
+    assert post_mime(raw).status_code == 200
+    assert InboundEmail.objects.get().status == "ignored"
+    assert case.messages.count() == 1
+    assert CaseEmail.objects.count() == emails_before
+
+
+def test_a_reply_from_another_address_does_not_land_on_the_case(case_and_token):
+    case, _case_id, token = case_and_token
+    assert post_mime(corpus("spoofed_sender.eml", case=case.pk, token=token)).status_code == 200
+    assert InboundEmail.objects.get().status == "rejected"
+    assert case.messages.count() == 1
+
+
+def test_a_redelivered_message_is_stored_once(case_and_token):
+    case, _case_id, token = case_and_token
+    raw = corpus("reply_plain.eml", case=case.pk, token=token).replace(
+        b"jane@example.com", case.customer_email.encode()
+    )
+    assert post_mime(raw).status_code == 200
+    assert post_mime(raw).status_code == 200
+    assert InboundEmail.objects.count() == 1
+    assert case.messages.count() == 2
+
+
+def test_an_invalid_webhook_secret_is_refused(email_channel):
+    response = post_mime(corpus("reply_by_subject_only.eml", case=1), secret="mailgun:wrong-password-here")
+    assert response.status_code == 400
+    assert InboundEmail.objects.count() == 0
+
+
+def test_receiving_is_refused_until_configured(support_plugin):
+    support_plugin()
+    assert post_mime(corpus("reply_by_subject_only.eml", case=1)).status_code == 403
