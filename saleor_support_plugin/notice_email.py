@@ -56,13 +56,20 @@ def build_delay_notice_message(
         body=rendered.text,
         from_email=sender,
         to=[order.email],
-        reply_to=[settings.support_email] if settings.support_email else None,
+        reply_to=notice_reply_to(settings),
         headers={**AUTOMATIC_HEADERS, "Message-ID": make_msgid(f"delay-{notice_id}", sender_domain(sender))},
         tags=[EMAIL_TAG, "delay-notice", stage.value],
         metadata={"order_id": str(order.id), "order_number": order.number, "notice_id": str(notice_id)},
     )
     message.attach_alternative(rendered.html, "text/html")
     return message
+
+
+def notice_reply_to(settings: SupportSettings) -> list[str]:
+    """Answers come back to the plugin when a reply domain is set (matched by In-Reply-To to the notice)."""
+    if settings.reply_domain:
+        return [f"support@{settings.reply_domain}"]
+    return [settings.support_email] if settings.support_email else []
 
 
 def _promised_date(order: OrderSnapshot, settings: SupportSettings) -> datetime.date | None:

@@ -97,3 +97,9 @@ def test_defaults_without_sender_or_support_details(settings, support_settings):
 def test_render_email_collapses_the_subject_to_one_line():
     rendered = render_email("delay_notice", {"stage": "not_shipped", "order_number": "1", "items": []}, "en")
     assert "\n" not in rendered.subject
+
+
+def test_with_a_reply_domain_answers_come_back_to_the_plugin(support_settings):
+    settings = replace(support_settings, reply_domain="reply.shop.example")
+    message = build_delay_notice_message(make_order(), DelayStage.NOT_SHIPPED, settings, NOW, notice_id=5)
+    assert message.reply_to == ["support@reply.shop.example"]
