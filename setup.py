@@ -38,6 +38,7 @@ setup(
         "Django>=4.2",
         "django-anymail>=10.0",
         "celery>=5.3",
+        "pybars3>=0.9.7",
     ],
     extras_require={
         "test": [

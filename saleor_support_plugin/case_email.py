@@ -61,7 +61,8 @@ def case_email_context(record: CaseEmail, case: SupportCase, settings: SupportSe
 def build_case_email(record: CaseEmail, case: SupportCase, recipient: str, settings: SupportSettings) -> AnymailMessage:
     with translation.override(case.language_code or "en"):
         context = {key: localize(value) for key, value in case_email_context(record, case, settings).items()}
-    rendered = render_email(f"case_{record.kind}", context, case.language_code)
+    name = f"case_{record.kind}"
+    rendered = render_email(name, context, case.language_code, settings.custom_templates.get(name))
     sender = from_address(settings)
     domain = sender_domain(sender)
     root = thread_root(case, domain)

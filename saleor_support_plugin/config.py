@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pybars
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -27,6 +28,14 @@ REQUIRED = "required"
 
 # Providers whose anymail backend needs no API key.
 KEYLESS_PROVIDERS = {"test", "console", "amazon_ses"}
+
+
+@dataclass(frozen=True)
+class CustomTemplate:
+    """A merchant's handlebars replacement for a built-in email: subject and HTML body (either may be empty)."""
+
+    subject: str = ""
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class SupportSettings:
     support_phone: str = ""
     support_hours: str = ""
     support_response_time: str = ""
+    custom_templates: Mapping[str, CustomTemplate] = field(default_factory=dict)
 
 
 DEFAULTS: dict[str, Any] = {
@@ -90,6 +100,8 @@ DEFAULTS: dict[str, Any] = {
     c.SUPPORT_PHONE: "",
     c.SUPPORT_HOURS: "",
     c.SUPPORT_RESPONSE_TIME: "within 1 business day",
+    **{c.subject_field(name): "" for name in c.EMAIL_TEMPLATE_NAMES},
+    **{c.body_field(name): "" for name in c.EMAIL_TEMPLATE_NAMES},
 }
 
 # (field, lowest, highest) for whole-number fields.
@@ -167,6 +179,11 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         support_phone=_text(merged[c.SUPPORT_PHONE]),
         support_hours=_text(merged[c.SUPPORT_HOURS]),
         support_response_time=_text(merged[c.SUPPORT_RESPONSE_TIME]),
+        custom_templates={
+            name: CustomTemplate(subject=_text(merged[c.subject_field(name)]), body=_text(merged[c.body_field(name)]))
+            for name in c.EMAIL_TEMPLATE_NAMES
+            if _text(merged[c.subject_field(name)]) or _text(merged[c.body_field(name)])
+        },
     )
 
 
@@ -272,6 +289,18 @@ def _check_webhook_secret(value: Any, values: Mapping[str, Any]) -> Check:
     return None
 
 
+def _check_handlebars(value: Any, values: Mapping[str, Any]) -> Check:
+    source = _text(value)
+    if not source:
+        return None
+    try:
+        # Rendering once with no values also catches what only fails at render time (a missing partial).
+        pybars.Compiler().compile(source)({})
+    except Exception as error:  # pybars reports syntax errors with several exception types
+        return f"The template cannot be used: {error}", INVALID
+    return None
+
+
 def _check_timezone(value: Any, values: Mapping[str, Any]) -> Check:
     name = _text(value) or "UTC"
     try:
@@ -340,4 +369,6 @@ _FIELD_CHECKS = {
     c.REPLY_DOMAIN: _check_domain,
     c.INBOUND_WEBHOOK_SECRET: _check_webhook_secret,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
+    **{c.subject_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},
+    **{c.body_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},
 }

@@ -36,6 +36,26 @@ CASE_AFTER_LATE_DAYS = "case_after_late_days"
 ANONYMOUS_CASES_PER_IP_HOUR = "anonymous_cases_per_ip_hour"
 ANONYMOUS_CASES_PER_EMAIL_HOUR = "anonymous_cases_per_email_hour"
 
+# Email templates a merchant may replace on the Dashboard (handlebars): `<name>_subject`, `<name>_template`.
+EMAIL_TEMPLATE_VARIABLES = {
+    "delay_notice": "stage, order_number, customer_first_name, items (name, quantity), handling_days, "
+    "promised_date, revised_date, tracking_numbers, support_email, support_phone, support_hours",
+    "case_acknowledgement": "case_number, subject, order_number, first_response_due, support_response_time",
+    "case_reply": "case_number, subject, body, body_html, author_name",
+    "case_staff_notification": "case_number, subject, order_number, customer_email, priority, body, body_html",
+    "case_resolved": "case_number, subject, order_number",
+}
+EMAIL_TEMPLATE_NAMES = tuple(EMAIL_TEMPLATE_VARIABLES)
+
+
+def subject_field(template: str) -> str:
+    return f"{template}_subject"
+
+
+def body_field(template: str) -> str:
+    return f"{template}_template"
+
+
 # Support contact shown to customers
 SUPPORT_EMAIL = "support_email"
 SUPPORT_PHONE = "support_phone"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
+from .email_templates import BLOCK_END
 from .reply_tokens import read_token
 
 # RFC 3834 and the headers auto-responders, bounces and mailing lists set (django-helpdesk checks the same).
@@ -18,7 +19,6 @@ CASE_IN_SUBJECT = re.compile(r"\[Case #(?P<case>\d+)\]", re.IGNORECASE)
 ORDER_NUMBER = re.compile(
     r"(?:order|bestellung|commande|pedido)\s*(?:no\.?|number|nr\.?)?\s*#?\s*(?P<number>\d{1,12})\b", re.IGNORECASE
 )
-BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr)>|<br\s*/?>", re.IGNORECASE)
 QUOTE_HEADER = re.compile(r"^(On .+ wrote:|Am .+ schrieb .+:|-----\s*Original Message\s*-----)\s*$", re.I | re.M)
 
 

@@ -49,7 +49,7 @@ def build_delay_notice_message(
     context = delay_notice_context(order, stage, settings, now)
     with translation.override(order.language_code or "en"):
         context = {key: localize(value) for key, value in context.items()}
-    rendered = render_email("delay_notice", context, order.language_code)
+    rendered = render_email("delay_notice", context, order.language_code, settings.custom_templates.get("delay_notice"))
     sender = from_address(settings)
     message = AnymailMessage(
         subject=rendered.subject,

@@ -185,6 +185,23 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
 }
 
 
+for _template, _variables in c.EMAIL_TEMPLATE_VARIABLES.items():
+    _title = _template.replace("_", " ").capitalize()
+    CONFIG_STRUCTURE[c.subject_field(_template)] = {
+        "type": STRING,
+        "label": f"{_title} email: subject",
+        "help_text": f"Handlebars. Blank: the built-in, translated subject. Variables: {_variables}.",
+    }
+    CONFIG_STRUCTURE[c.body_field(_template)] = {
+        "type": ConfigurationTypeField.MULTILINE,
+        "label": f"{_title} email: HTML template",
+        "help_text": (
+            "Handlebars HTML; the plain-text part is made from it. Blank: the built-in, translated email. "
+            f"Variables: {_variables}. Use {{{{{{body_html}}}}}} for a message's text as HTML."
+        ),
+    }
+
+
 class SupportPlugin(BasePlugin):
     PLUGIN_ID = c.PLUGIN_ID
     PLUGIN_NAME = c.PLUGIN_NAME

@@ -127,3 +127,17 @@ def test_plain_mapping_and_real_booleans_are_accepted():
     settings = parse_settings({c.NOTIFY_NOT_SHIPPED: False, c.HANDLING_DAYS: 4})
     assert settings.notify_not_shipped is False
     assert settings.handling_days == 4
+
+
+def test_broken_handlebars_template_is_refused_and_good_ones_are_parsed():
+    errors = errors_of(case_reply_template="<p>{{#each items}}x{{/if}}</p>")
+    assert list(errors) == ["case_reply_template"]
+    assert errors["case_reply_template"][1] == "invalid"
+    assert errors["case_reply_template"][0].startswith("The template cannot be used:")
+    settings = parse_settings(saleor_list(case_reply_subject="Re: {{subject}}", case_reply_template="{{{body_html}}}"))
+    assert settings.custom_templates["case_reply"].subject == "Re: {{subject}}"
+    assert "delay_notice" not in settings.custom_templates
+
+
+def test_a_template_that_fails_when_rendered_is_refused_too():
+    assert errors_of(case_resolved_template="{{> no_such_partial}}")["case_resolved_template"][1] == "invalid"

@@ -103,3 +103,31 @@ def test_with_a_reply_domain_answers_come_back_to_the_plugin(support_settings):
     settings = replace(support_settings, reply_domain="reply.shop.example")
     message = build_delay_notice_message(make_order(), DelayStage.NOT_SHIPPED, settings, NOW, notice_id=5)
     assert message.reply_to == ["support@reply.shop.example"]
+
+
+def test_a_merchants_handlebars_template_replaces_the_built_in_one(support_settings):
+    from saleor_support_plugin.config import CustomTemplate
+
+    custom = CustomTemplate(
+        subject="Order {{order_number}}: a short delay",
+        body="<p>Hi {{customer_first_name}},</p><p>{{#each items}}{{quantity}} x {{name}}<br>{{/each}}</p>",
+    )
+    settings = replace(support_settings, custom_templates={"delay_notice": custom})
+    order = make_order(number="88", customer_first_name="<Eve>")
+    message = build_delay_notice_message(order, DelayStage.NOT_SHIPPED, settings, NOW, notice_id=6)
+    assert message.subject == "Order 88: a short delay"
+    html = message.alternatives[0][0]
+    assert html.startswith("<p>Hi &lt;Eve&gt;,</p>")
+    assert "2 x Blue Mug (Large)" in html
+    assert message.body == "Hi <Eve>,\n2 x Blue Mug (Large)\n"
+
+
+def test_a_custom_subject_alone_keeps_the_built_in_body(support_settings):
+    from saleor_support_plugin.config import CustomTemplate
+
+    settings = replace(
+        support_settings, custom_templates={"delay_notice": CustomTemplate(subject="Sorry, {{order_number}}")}
+    )
+    message = build_delay_notice_message(make_order(number="9"), DelayStage.NOT_SHIPPED, settings, NOW, notice_id=7)
+    assert message.subject == "Sorry, 9"
+    assert "has not shipped within the 2 business days" in message.body

@@ -88,6 +88,7 @@ def test_plugin_update_activates_and_shows_every_field(staff_api_client, permiss
         ("handling_days", "soon", "handlingDays", "INVALID"),
         ("business_days", "", "businessDays", "REQUIRED"),
         ("sender_address", "not-an-email", "senderAddress", "INVALID"),
+        ("case_reply_template", "{{#each items}}x{{/if}}", "caseReplyTemplate", "INVALID"),
     ],
 )
 def test_bad_configuration_value_returns_a_coded_error_and_saves_nothing(
