@@ -88,8 +88,9 @@ def test_staff_reply_reaches_the_customer_in_the_case_language(open_jane_case, d
         add_message(case, AGENT, "Warehouse note.", is_internal=True)
     (reply,) = mail.outbox
     assert reply.to == ["jane@example.com"]
-    assert reply.subject == f"Re: [Case #{case.pk}] Where is my mug?"
+    assert reply.subject == f"AW: [Fall #{case.pk}] Where is my mug?"  # the order's language: German
     assert reply.body.startswith("It ships <today>.")
+    assert f"Supportfall #{case.pk}. Antworten Sie einfach auf diese E-Mail." in reply.body
     assert "It ships &lt;today&gt;." in reply.alternatives[0][0]
     assert "Auto-Submitted" not in reply.extra_headers
     assert case.language_code == "de"
