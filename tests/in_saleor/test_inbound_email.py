@@ -36,6 +36,7 @@ def email_channel(support_plugin, settings, tmp_path):
         inbound_webhook_secret=SECRET,
         reply_domain="reply.shop.example",
         support_email="help@shop.example",
+        case_after_late_days="",  # late orders get a notice, and no case until the customer answers
     )
 
 
@@ -129,3 +130,40 @@ def test_an_invalid_webhook_secret_is_refused(email_channel):
 def test_receiving_is_refused_until_configured(support_plugin):
     support_plugin()
     assert post_mime(corpus("reply_by_subject_only.eml", case=1)).status_code == 403
+
+
+def test_a_reply_to_a_delay_notice_lands_on_the_orders_case(
+    email_channel,
+    order_with_lines,
+    staff_api_client,
+    permission_group_manage_orders,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from saleor_support_plugin.models import DelayNotice
+    from saleor_support_plugin.tasks import order_changed_task, scan_delays_task
+
+    from .helpers import MARK_AS_PAID, move_order_back, order_id
+
+    monkeypatch.setattr("anymail.backends.mailgun.EmailBackend.post_to_esp", fake_mailgun_send)
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    get_graphql_content(staff_api_client.post_graphql(MARK_AS_PAID, {"id": order_id(order_with_lines)}))
+    move_order_back(order_with_lines, days=10)
+    order_changed_task.delay(str(order_with_lines.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_delays_task.delay()
+    notice = DelayNotice.objects.get(status="sent")
+    assert SupportCase.objects.count() == 0
+
+    raw = corpus(
+        "reply_to_delay_notice.eml",
+        order_with_lines.user_email,
+        order_number=order_with_lines.number,
+        notice_message_id=notice.message_id,
+    )
+    assert post_mime(raw).status_code == 200
+    case = SupportCase.objects.get()
+    assert (case.order_id, case.topic, case.origin) == (order_with_lines.pk, "delay", "email")
+    assert case.messages.get().body == "Can I cancel it instead?"
+    notice.refresh_from_db()
+    assert notice.case == case
