@@ -48,6 +48,22 @@ class BusinessCalendar:
         last_day = self.business_day_after(local_day, business_days)
         return self.start_of(last_day + datetime.timedelta(days=1))
 
+    def add_business_hours(self, start: datetime.datetime, hours: int) -> datetime.datetime:
+        """`start` plus `hours` counted on business days only: a case opened on Friday at 16:00 with a
+        24-hour target is due on Monday at 16:00, not on Saturday."""
+        current = start.astimezone(self.timezone)
+        remaining = datetime.timedelta(hours=hours)
+        for _ in range(hours // 24 * 7 + len(self.holidays) + 15):
+            day_end = datetime.datetime.combine(current.date() + datetime.timedelta(days=1), datetime.time.min)
+            day_end = day_end.replace(tzinfo=self.timezone)
+            if self.is_business_day(current.date()):
+                available = day_end - current
+                if remaining <= available:
+                    return (current + remaining).astimezone(datetime.UTC)
+                remaining -= available
+            current = day_end
+        raise ValueError("No business day found: check the business days and holidays.")
+
     def start_of(self, day: datetime.date) -> datetime.datetime:
         local = datetime.datetime.combine(day, datetime.time.min, tzinfo=self.timezone)
         return local.astimezone(datetime.UTC)

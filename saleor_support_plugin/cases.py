@@ -91,10 +91,10 @@ def clean_body(body: str) -> str:
 
 
 def due_times(settings: SupportSettings, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """Response-time targets: first response and resolution, in hours from the case's opening."""
+    """Response-time targets: first response and resolution, in hours counted on business days."""
     return (
-        start + datetime.timedelta(hours=settings.first_response_hours),
-        start + datetime.timedelta(hours=settings.resolution_hours),
+        settings.calendar.add_business_hours(start, settings.first_response_hours),
+        settings.calendar.add_business_hours(start, settings.resolution_hours),
     )
 
 

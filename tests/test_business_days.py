@@ -62,3 +62,19 @@ def test_a_calendar_of_only_holidays_raises_instead_of_looping():
     )
     with pytest.raises(ValueError, match="No business day"):
         calendar.deadline_after(at(1, 10), 1)
+
+
+def test_business_hours_skip_weekends_and_holidays():
+    calendar = BusinessCalendar(holidays=frozenset({datetime.date(2026, 11, 9)}))
+    friday_4pm = at(6, 16)
+    assert calendar.add_business_hours(friday_4pm, 24) == at(10, 16)  # Monday 9 is a holiday: Tuesday
+    assert calendar.add_business_hours(at(2, 10), 5) == at(2, 15)
+    saturday = at(7, 12)
+    assert calendar.add_business_hours(saturday, 1) == at(10, 1)  # counting starts on the next business day
+
+
+def test_business_hours_in_the_store_time_zone():
+    calendar = BusinessCalendar(timezone=BERLIN)
+    # Friday 23:30 UTC is Saturday in Berlin: the clock waits for Monday 00:00 Berlin time.
+    start = at(6, 23).replace(minute=30)
+    assert calendar.add_business_hours(start, 2) == datetime.datetime(2026, 11, 9, 2, 0, tzinfo=BERLIN)

@@ -63,10 +63,9 @@ def test_open_case_keeps_order_and_customer_and_first_message(case, support_sett
     )
     assert case.status == CaseStatus.NEW
     assert case.priority == CasePriority.NORMAL
-    assert case.first_response_due_at == case.created_at + datetime.timedelta(
-        hours=support_settings.first_response_hours
-    )
-    assert case.resolution_due_at == case.created_at + datetime.timedelta(hours=support_settings.resolution_hours)
+    calendar = support_settings.calendar
+    assert case.first_response_due_at == calendar.add_business_hours(case.created_at, 24)
+    assert case.resolution_due_at == calendar.add_business_hours(case.created_at, 72)
     (message,) = case.messages.all()
     assert (message.author_type, message.body, message.is_internal) == (
         AuthorType.CUSTOMER,
