@@ -1,7 +1,7 @@
 """Received email, from a corpus of real-world shaped messages in tests/emails/."""
 
 import datetime
-from pathlib import Path
+from typing import Any
 
 import pytest
 from anymail.inbound import AnymailInboundMessage
@@ -24,17 +24,13 @@ from saleor_support_plugin.models import (
 )
 from saleor_support_plugin.reply_tokens import make_token
 from tests.conftest import make_order
+from tests.email_corpus import corpus_bytes
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(__file__).parent / "emails"
 
-
-def eml(name: str, **values: object) -> AnymailInboundMessage:
-    raw = (CORPUS / name).read_bytes()
-    for key, value in values.items():
-        raw = raw.replace(b"{" + key.encode() + b"}", str(value).encode())
-    return AnymailInboundMessage.parse_raw_mime_bytes(raw)
+def eml(name: str, **values: Any) -> AnymailInboundMessage:
+    return AnymailInboundMessage.parse_raw_mime_bytes(corpus_bytes(name, **values))
 
 
 @pytest.fixture

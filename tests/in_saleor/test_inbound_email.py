@@ -6,7 +6,6 @@ import hmac
 import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -14,12 +13,12 @@ from django.test import Client
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_support_plugin.models import CaseEmail, InboundEmail, SupportCase
+from tests.email_corpus import corpus_bytes
 
 from . import graphql_operations as ops
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(__file__).resolve().parents[1] / "emails"
 INBOUND_URL = "/plugins/global/saleor.support/inbound/"
 SECRET = "mailgun:a-long-random-password"
 SIGNING_KEY = "mailgun-signing-key"
@@ -49,11 +48,7 @@ def post_mime(raw: bytes, secret: str = SECRET):
 
 
 def corpus(name: str, sender: str = "jane@example.com", **values) -> bytes:
-    """A corpus email, from `sender` (the corpus is written from jane@example.com)."""
-    raw = (CORPUS / name).read_bytes().replace(b"jane@example.com", sender.encode())
-    for key, value in values.items():
-        raw = raw.replace(b"{" + key.encode() + b"}", str(value).encode())
-    return raw
+    return corpus_bytes(name, sender, **values)
 
 
 @pytest.fixture
