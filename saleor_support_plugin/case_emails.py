@@ -26,7 +26,10 @@ ACKNOWLEDGEMENT_INTERVAL = datetime.timedelta(hours=24)
 def case_opened(case: SupportCase, first_message: CaseMessage) -> None:
     if case.origin != CaseChannel.AUTOMATIC:
         queue_acknowledgement(case)
-    message_added(case, first_message)
+    # Staff opening a case for a customer (a phone call) write its first message: the acknowledgement
+    # already tells the customer; only a customer's own first message is forwarded, to staff.
+    if first_message.author_type == AuthorType.CUSTOMER:
+        message_added(case, first_message)
 
 
 def message_added(case: SupportCase, message: CaseMessage) -> None:

@@ -159,3 +159,19 @@ def test_without_a_provider_case_mail_goes_through_the_deployment_backend(open_j
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     open_jane_case()
     assert len(mail.outbox) == 1  # through Django's backend: the acknowledgement
+
+
+def test_a_case_staff_open_after_a_phone_call_sends_only_the_acknowledgement(
+    runtime, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = open_case(
+            settings=runtime.settings,
+            author=AGENT,
+            origin=CaseChannel.PHONE,
+            subject="Called about a late parcel",
+            body="Customer called: parcel not arrived.",
+            email="jane@example.com",
+        )
+    assert [(m.tags[-1], m.to) for m in mail.outbox] == [(CaseEmailKind.ACKNOWLEDGEMENT, ["jane@example.com"])]
+    assert not CaseEmail.objects.filter(case=case, kind=CaseEmailKind.REPLY).exists()
