@@ -6,7 +6,7 @@ installed inside the package as `saleor_support_plugin.migrations` and `saleor_s
 
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 setup(
     name="saleor-support-plugin",
@@ -17,10 +17,7 @@ setup(
     license="BSD-3-Clause",
     python_requires=">=3.12",
     packages=[
-        "saleor_support_plugin",
-        "saleor_support_plugin.graphql",
-        "saleor_support_plugin.management",
-        "saleor_support_plugin.management.commands",
+        *find_packages(include=["saleor_support_plugin", "saleor_support_plugin.*"]),
         "saleor_support_plugin.migrations",
         "saleor_support_plugin.emails",
     ],
@@ -32,6 +29,7 @@ setup(
     package_data={
         "saleor_support_plugin.emails": ["*/*.txt", "*/*.html"],
         "saleor_support_plugin": ["locale/*/LC_MESSAGES/*.po", "locale/*/LC_MESSAGES/*.mo"],
+        "saleor_support_plugin.dashboard": ["templates/*.html", "static/*"],
     },
     include_package_data=True,
     install_requires=[

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pybars
@@ -68,6 +69,7 @@ class SupportSettings:
     support_hours: str = ""
     support_response_time: str = ""
     custom_templates: Mapping[str, CustomTemplate] = field(default_factory=dict)
+    dashboard_origins: tuple[str, ...] = ()
 
 
 DEFAULTS: dict[str, Any] = {
@@ -102,6 +104,8 @@ DEFAULTS: dict[str, Any] = {
     c.SUPPORT_RESPONSE_TIME: "within 1 business day",
     **{c.subject_field(name): "" for name in c.EMAIL_TEMPLATE_NAMES},
     **{c.body_field(name): "" for name in c.EMAIL_TEMPLATE_NAMES},
+    c.DASHBOARD_URL: "",
+    **dict.fromkeys(c.STATUS_FIELDS, ""),
 }
 
 # (field, lowest, highest) for whole-number fields.
@@ -184,7 +188,19 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
             for name in c.EMAIL_TEMPLATE_NAMES
             if _text(merged[c.subject_field(name)]) or _text(merged[c.body_field(name)])
         },
+        dashboard_origins=parse_origins(merged[c.DASHBOARD_URL]),
     )
+
+
+def parse_origins(value: Any) -> tuple[str, ...]:
+    """`https://dashboard.example.com/dashboard/, http://localhost:9000` -> the origins, in order, once each."""
+    origins = []
+    for token in _text(value).replace(",", " ").split():
+        parts = urlsplit(token)
+        origin = f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
 
 
 def parse_bool(value: Any) -> bool:
@@ -281,6 +297,14 @@ def _check_domain(value: Any, values: Mapping[str, Any]) -> Check:
     return None
 
 
+def _check_dashboard_url(value: Any, values: Mapping[str, Any]) -> Check:
+    for token in _text(value).replace(",", " ").split():
+        parts = urlsplit(token)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return f"'{token}' is not the address of a Dashboard, such as https://dashboard.example.com/.", INVALID
+    return None
+
+
 def _check_webhook_secret(value: Any, values: Mapping[str, Any]) -> Check:
     secret = _text(value)
     user, _, password = secret.partition(":")
@@ -368,6 +392,7 @@ _FIELD_CHECKS = {
     c.STAFF_INBOX: _check_optional_email,
     c.REPLY_DOMAIN: _check_domain,
     c.INBOUND_WEBHOOK_SECRET: _check_webhook_secret,
+    c.DASHBOARD_URL: _check_dashboard_url,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
     **{c.subject_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},
     **{c.body_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},

@@ -2,6 +2,8 @@
 
 PLUGIN_ID = "saleor.support"
 PLUGIN_NAME = "Customer support"
+# The companion Dashboard app the plugin serves (its manifest `id`, Saleor's `App.identifier`).
+SUPPORT_APP_IDENTIFIER = "saleor.support.dashboard"
 
 # Email delivery
 SENDER_ADDRESS = "sender_address"
@@ -35,6 +37,16 @@ RESOLUTION_HOURS = "resolution_hours"
 CASE_AFTER_LATE_DAYS = "case_after_late_days"
 ANONYMOUS_CASES_PER_IP_HOUR = "anonymous_cases_per_ip_hour"
 ANONYMOUS_CASES_PER_EMAIL_HOUR = "anonymous_cases_per_email_hour"
+
+# Dashboard app: where the Dashboard runs, so only it may frame the support pages
+DASHBOARD_URL = "dashboard_url"
+
+# Read-only status shown on the plugin's Dashboard page (computed when the page is read)
+STATUS_OPEN_CASES = "status_open_cases"
+STATUS_OVERDUE_CASES = "status_overdue_cases"
+STATUS_NOTICES_SENT_7_DAYS = "status_notices_sent_7_days"
+STATUS_APP_MANIFEST_URL = "status_app_manifest_url"
+STATUS_FIELDS = (STATUS_OPEN_CASES, STATUS_OVERDUE_CASES, STATUS_NOTICES_SENT_7_DAYS, STATUS_APP_MANIFEST_URL)
 
 # Email templates a merchant may replace on the Dashboard (handlebars): `<name>_subject`, `<name>_template`.
 EMAIL_TEMPLATE_VARIABLES = {

@@ -10,11 +10,15 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
 from . import constants as c
 from .config import DEFAULTS, parse_settings, validate_configuration
+from .dashboard.manifest import MANIFEST_PATH, plugin_url
+from .dashboard.status import support_status
+from .dashboard.views import handle_app_request
 from .inbound_webhook import handle_inbound_request
 from .runtime import SupportRuntime
 from .saleor_gateway import SaleorOrderGateway
@@ -22,6 +26,7 @@ from .tasks import anonymize_customer_cases_task, enqueue_order_change
 
 STRING = ConfigurationTypeField.STRING
 BOOLEAN = ConfigurationTypeField.BOOLEAN
+OUTPUT = ConfigurationTypeField.OUTPUT
 
 CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
     c.SENDER_ADDRESS: {
@@ -177,6 +182,33 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "label": "Support hours",
         "help_text": "Shown to customers, e.g. 'Mon-Fri 9:00-17:00 CET'.",
     },
+    c.DASHBOARD_URL: {
+        "type": STRING,
+        "label": "Dashboard URL",
+        "help_text": (
+            "Where your Saleor Dashboard runs, e.g. https://dashboard.example.com/ (several: comma separated). "
+            "Only these may show the support pages; install the app from the manifest URL below."
+        ),
+    },
+    c.STATUS_OPEN_CASES: {"type": OUTPUT, "label": "Open cases", "help_text": "New, open or waiting on the customer."},
+    c.STATUS_OVERDUE_CASES: {
+        "type": OUTPUT,
+        "label": "Overdue cases",
+        "help_text": "Open cases past their first-response or resolution target.",
+    },
+    c.STATUS_NOTICES_SENT_7_DAYS: {
+        "type": OUTPUT,
+        "label": "Delay notices sent in the last 7 days",
+        "help_text": "Emails sent to customers about late orders.",
+    },
+    c.STATUS_APP_MANIFEST_URL: {
+        "type": OUTPUT,
+        "label": "Support app manifest URL",
+        "help_text": (
+            "Install the support pages (order widget and support queue) from Apps > Install external app "
+            "with this URL, or with `manage.py install_app <URL> --activate`."
+        ),
+    },
     c.SUPPORT_RESPONSE_TIME: {
         "type": STRING,
         "label": "Expected response time",
@@ -233,11 +265,32 @@ class SupportPlugin(BasePlugin):
             ) from error
 
     def webhook(self, request: Any, path: str, previous_value: Any) -> Any:
-        """`/plugins/global/saleor.support/inbound/`: received mail from the email provider."""
-        if path.strip("/") != "inbound":
-            return previous_value
+        """`/plugins/global/saleor.support/inbound/`: received mail from the email provider;
+        `…/app/…`: the Dashboard app's manifest, widget and pages."""
         runtime = SupportRuntime(active=self.active, settings=self.support_settings, gateway=SaleorOrderGateway())
-        return handle_inbound_request(request, runtime)
+        if path.strip("/") == "inbound":
+            return handle_inbound_request(request, runtime)
+        if path.strip("/").startswith("app/"):
+            # Imported here: it loads Saleor's GraphQL modules, which must not be imported before the schema
+            # is extended in `ready()`.
+            from .dashboard.app_auth import SaleorStaffAccess
+
+            return handle_app_request(request, path, runtime, SaleorStaffAccess())
+        return previous_value
+
+    def resolve_plugin_configuration(self, request: Any) -> Any:
+        """The stored configuration, with the read-only status fields filled in live."""
+        from saleor.graphql.core.context import get_database_connection_name
+
+        # The API reads from the replica; Saleor refuses unannounced reads from the writer there.
+        status = support_status(timezone.now(), get_database_connection_name(request))
+        values = {
+            c.STATUS_OPEN_CASES: str(status.open_cases),
+            c.STATUS_OVERDUE_CASES: str(status.overdue_cases),
+            c.STATUS_NOTICES_SENT_7_DAYS: str(status.notices_sent_7_days),
+            c.STATUS_APP_MANIFEST_URL: plugin_url(request.build_absolute_uri("/"), MANIFEST_PATH),
+        }
+        return [{**item, "value": values.get(item["name"], item.get("value"))} for item in self.configuration]
 
     def _watch(self, order_id: uuid.UUID, previous_value: Any) -> Any:
         if not self.active:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.dateparse import parse_datetime
 from saleor.account.models import User
+from saleor.app.models import App
 from saleor.order import OrderChargeStatus, OrderEvents
 from saleor.order import events as order_events
 from saleor.order.models import Fulfillment as SaleorFulfillment
@@ -22,7 +23,7 @@ from saleor.payment.models import Transaction, TransactionEvent
 from saleor.plugins.manager import get_plugins_manager
 
 from .config import SupportSettings
-from .constants import DELIVERED_AT_METADATA_KEY, PLUGIN_ID
+from .constants import DELIVERED_AT_METADATA_KEY, PLUGIN_ID, SUPPORT_APP_IDENTIFIER
 from .orders import WATCHED_ORDER_STATUSES, Fulfillment, OrderLine, OrderSnapshot
 from .runtime import SupportRuntime
 
@@ -71,9 +72,24 @@ class SaleorOrderGateway:
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None:
         order = Order.objects.filter(pk=order_id).first()
         if order is not None:
+            # Once the merchant installs the companion app, the timeline names it as the author.
             order_events.external_notification_event(
-                order=order, user=None, app=None, message=message, parameters={"service": PLUGIN_ID, **parameters}
+                order=order,
+                user=None,
+                app=installed_support_app(),
+                message=message,
+                parameters={"service": PLUGIN_ID, **parameters},
             )
+
+
+def installed_support_app() -> App | None:
+    """The companion Dashboard app, once installed, and while it is neither removed nor deactivated."""
+    return (
+        App.objects.not_removed()
+        .filter(identifier=SUPPORT_APP_IDENTIFIER, is_active=True, is_installed=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _snapshot_queryset() -> QuerySet[Order]:

@@ -33,6 +33,16 @@ def test_wheel_contains_migrations_emails_and_translations(wheel):
     assert not any(name.startswith(("tests/", "benchmarks/", "graphql/")) for name in names)
 
 
+def test_wheel_contains_every_subpackage_and_the_dashboard_pages(wheel):
+    names = set(wheel.namelist())
+    for package in (REPO / "saleor_support_plugin").rglob("__init__.py"):
+        assert f"{package.relative_to(REPO).as_posix()}" in names
+    assert "saleor_support_plugin/graphql/mutations/support_case_reply.py" in names
+    for asset in ("templates/order_widget.html", "templates/queue.html", "static/support.css", "static/support.js"):
+        assert f"saleor_support_plugin/dashboard/{asset}" in names
+    assert not any(name.startswith(("tests/", "benchmarks/", "graphql/")) for name in names)
+
+
 def test_wheel_declares_the_saleor_plugin_entry_point(wheel):
     (entry_points,) = [name for name in wheel.namelist() if name.endswith(".dist-info/entry_points.txt")]
     text = wheel.read(entry_points).decode()

@@ -60,6 +60,7 @@ else:
         "saleor.payment.tests.fixtures",
         "saleor.webhook.tests.circuit_breaker.fixtures",
         "tests.in_saleor.fixtures",
+        "tests.in_saleor.dashboard",
     ]
 
     def pytest_collection_modifyitems(config, items):

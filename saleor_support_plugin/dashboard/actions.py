@@ -1,0 +1,84 @@
+"""What staff can do from the support pages: each action is one call into the case rules in `cases.py`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+
+from ..case_triggers import case_order
+from ..cases import Actor, CaseError, add_message, open_case, update_case
+from ..models import CaseCategory, CaseChannel, CasePriority, CaseStatus, SupportCase
+from ..runtime import SupportRuntime
+
+STAFF_CHANNELS = (CaseChannel.PHONE, CaseChannel.EMAIL, CaseChannel.STAFF)
+
+
+def get_case(case_id: str) -> SupportCase:
+    case = SupportCase.objects.filter(pk=int(case_id)).first() if case_id.isdigit() else None
+    if case is None:
+        raise CaseError("This case no longer exists.", "not_found")
+    return case
+
+
+def add_reply(case: SupportCase, actor: Actor, body: str) -> None:
+    """A public reply: the customer sees it and gets it by email."""
+    add_message(case, actor, body, is_internal=False)
+
+
+def add_note(case: SupportCase, actor: Actor, body: str) -> None:
+    """An internal note: staff only, never emailed to the customer."""
+    add_message(case, actor, body, is_internal=True)
+
+
+def change_case(case: SupportCase, actor: Actor, data: Mapping[str, str], staff_ids: Collection[int]) -> None:
+    changes: dict[str, object] = {}
+    for name, allowed in (
+        ("status", CaseStatus.values),
+        ("priority", CasePriority.values),
+        ("category", CaseCategory.values),
+    ):
+        value = data.get(name, "")
+        if value:
+            if value not in allowed:
+                raise CaseError(f"'{value}' is not a valid {name}.", "invalid", name)
+            changes[name] = value
+    if "assignee" in data:
+        changes["assignee_id"] = _assignee(data["assignee"], staff_ids)
+    update_case(case, actor, **changes)
+
+
+def _assignee(value: str, staff_ids: Collection[int]) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or int(value) not in staff_ids:
+        raise CaseError("Assign the case to an active staff member.", "invalid", "assignee")
+    return int(value)
+
+
+def open_order_case(runtime: SupportRuntime, actor: Actor, order_id: uuid.UUID, data: Mapping[str, str]) -> SupportCase:
+    """A case staff open on an order, for example after the customer phoned."""
+    order = runtime.gateway.get_order(order_id)
+    if order is None:
+        raise CaseError("This order no longer exists.", "not_found")
+    if not order.email:
+        raise CaseError("This order has no customer email address to reply to.", "required", "email")
+    channel = data.get("channel") or CaseChannel.STAFF
+    category = data.get("category") or CaseCategory.OTHER
+    priority = data.get("priority") or CasePriority.NORMAL
+    if channel not in STAFF_CHANNELS:
+        raise CaseError("Choose how the customer got in touch: phone, email or staff.", "invalid", "channel")
+    if category not in CaseCategory.values:
+        raise CaseError(f"'{category}' is not a valid category.", "invalid", "category")
+    if priority not in CasePriority.values:
+        raise CaseError(f"'{priority}' is not a valid priority.", "invalid", "priority")
+    return open_case(
+        settings=runtime.settings,
+        author=actor,
+        origin=channel,
+        subject=data.get("subject", ""),
+        body=data.get("body", ""),
+        email=order.email,
+        order=case_order(order),
+        category=category,
+        priority=priority,
+    )

@@ -1,0 +1,68 @@
+"""The companion app's manifest, which Saleor reads when the merchant installs the app.
+
+Saleor fetches it over HTTP (`appInstall` or `manage.py install_app <url>`), so every URL in it is absolute,
+built from the address the manifest itself was fetched from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..constants import PLUGIN_ID, SUPPORT_APP_IDENTIFIER
+
+APP_NAME = "Customer support"
+PLUGIN_BASE_PATH = f"/plugins/global/{PLUGIN_ID}/"
+
+# Paths under the plugin's webhook URL.
+MANIFEST_PATH = "app/manifest"
+ORDER_WIDGET_PATH = "app/order-widget"
+QUEUE_PATH = "app/queue"
+CASE_PATH = "app/case"
+ACTION_PATH = "app/action"
+STATIC_PATH = "app/static/"
+
+# The app's token carries the intersection of these and the staff user's permissions. Staff with either one
+# may work on cases (the same rule as the GraphQL API).
+APP_PERMISSIONS = ("MANAGE_ORDERS", "MANAGE_SUPPORT")
+
+
+def plugin_url(base_url: str, path: str) -> str:
+    """`https://api.example.com` + `app/queue` -> the absolute URL of that plugin path."""
+    return base_url.rstrip("/") + PLUGIN_BASE_PATH + path
+
+
+def build_manifest(base_url: str) -> dict[str, Any]:
+    return {
+        "id": SUPPORT_APP_IDENTIFIER,
+        "name": APP_NAME,
+        "version": __version__,
+        "about": (
+            "The support pages of the Customer support plugin: an order's cases and delay notices on the order "
+            "page, and the support queue under Orders."
+        ),
+        "author": "saleor-support-plugin",
+        "permissions": list(APP_PERMISSIONS),
+        "appUrl": plugin_url(base_url, QUEUE_PATH),
+        "homepageUrl": "https://github.com/saleor-support-plugin/saleor-support-plugin",
+        "requiredSaleorVersion": ">=3.20",
+        "extensions": [
+            {
+                "identifier": "order-support-widget",
+                "label": "Support",
+                "mount": "ORDER_DETAILS_WIDGETS",
+                "target": "WIDGET",
+                "permissions": ["MANAGE_ORDERS"],
+                "url": plugin_url(base_url, ORDER_WIDGET_PATH),
+                "options": {"widgetTarget": {"method": "POST"}},
+            },
+            {
+                "identifier": "support-queue",
+                "label": "Support queue",
+                "mount": "NAVIGATION_ORDERS",
+                "target": "APP_PAGE",
+                "permissions": [],
+                "url": plugin_url(base_url, QUEUE_PATH),
+            },
+        ],
+    }

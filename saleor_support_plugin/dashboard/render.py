@@ -1,0 +1,101 @@
+"""HTML for the support pages: Django templates with autoescaping, and the headers that keep them in the Dashboard."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpResponse
+from django.template import Context, Engine
+
+from ..models import CaseCategory, CaseChannel, CasePriority, CaseStatus
+from .manifest import ACTION_PATH, CASE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
+from .pages import QUEUE_PAGE_SIZE, SORT_LABELS
+
+HERE = Path(__file__).parent
+STATIC_FILES = {"support.css": "text/css; charset=utf-8", "support.js": "text/javascript; charset=utf-8"}
+THEMES = ("light", "dark")
+STAFF_CHANNELS = (CaseChannel.PHONE, CaseChannel.EMAIL, CaseChannel.STAFF)
+STAFF_CHANNEL_CHOICES = [(value, label) for value, label in CaseChannel.choices if value in STAFF_CHANNELS]
+CHOICES = {
+    "status": CaseStatus.choices,
+    "priority": CasePriority.choices,
+    "category": CaseCategory.choices,
+    "channel": STAFF_CHANNEL_CHOICES,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every page needs: where the plugin is, the session it carries in its forms, and who may frame it."""
+
+    base_url: str
+    dashboard_origins: tuple[str, ...]
+    token: str = ""
+    theme: str = "light"
+    staff: Sequence[tuple[int, str]] = field(default_factory=tuple)
+
+
+def clean_theme(value: str | None) -> str:
+    return value if value in THEMES else "light"
+
+
+@functools.cache
+def engine() -> Engine:
+    return Engine(dirs=[str(HERE / "templates")], autoescape=True)
+
+
+def render(template: str, page: Page, status: int = 200, **context: Any) -> HttpResponse:
+    staff_names = dict(page.staff)
+    for case in _cases_in(context):
+        case.assignee_name = staff_names.get(case.assignee_id, "")
+    values = {
+        "theme": page.theme,
+        "token": page.token,
+        "dashboard_origins": " ".join(page.dashboard_origins),
+        "static_url": plugin_url(page.base_url, STATIC_PATH),
+        "action_url": plugin_url(page.base_url, ACTION_PATH),
+        "queue_url": plugin_url(page.base_url, QUEUE_PATH),
+        "case_url": plugin_url(page.base_url, CASE_PATH),
+        "widget_url": plugin_url(page.base_url, ORDER_WIDGET_PATH),
+        "staff": page.staff,
+        "choices": CHOICES,
+        "sorts": list(SORT_LABELS.items()),
+        "page_size": QUEUE_PAGE_SIZE,
+        **context,
+    }
+    html = engine().get_template(template).render(Context(values))
+    return secure(HttpResponse(html, status=status, content_type="text/html; charset=utf-8"), page.dashboard_origins)
+
+
+def _cases_in(context: dict[str, Any]) -> Iterable[Any]:
+    yield from context.get("cases", ())
+    if context.get("case") is not None:
+        yield context["case"]
+
+
+def static_file(name: str, dashboard_origins: tuple[str, ...]) -> HttpResponse | None:
+    if name not in STATIC_FILES:
+        return None
+    response = HttpResponse((HERE / "static" / name).read_bytes(), content_type=STATIC_FILES[name])
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def secure(response: HttpResponse, dashboard_origins: tuple[str, ...]) -> HttpResponse:
+    """Only the Dashboard may frame the page; nothing but the plugin's own files may load or run in it."""
+    ancestors = " ".join(dashboard_origins) or "'none'"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    # CSP frame-ancestors decides; Django's X-Frame-Options middleware would otherwise deny every frame.
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    return response

@@ -1,0 +1,46 @@
+/* The Dashboard side of the support pages. No framework, no inline script (the CSP forbids it).
+ * - Only messages from the configured Dashboard origins, sent by the parent frame, are read.
+ * - "handshake" carries the staff member's token: it is put into every form's hidden accessToken field, and the
+ *   app page's empty shell posts it to load the queue (the token never goes into a URL or a cookie).
+ * - "theme" switches light/dark and is carried in the forms, so the next page keeps it. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var origins = (root.getAttribute("data-dashboard-origins") || "").split(" ").filter(Boolean);
+
+  function setSessionField(kind, value) {
+    var fields = document.querySelectorAll('input[data-session="' + kind + '"]');
+    for (var i = 0; i < fields.length; i++) fields[i].value = value;
+  }
+
+  function setTheme(theme) {
+    if (theme !== "light" && theme !== "dark") return;
+    root.setAttribute("data-theme", theme);
+    setSessionField("theme", theme);
+  }
+
+  function onMessage(event) {
+    if (origins.indexOf(event.origin) === -1 || event.source !== window.parent) return;
+    var data = event.data || {};
+    var payload = data.payload || {};
+    if (data.type === "theme") setTheme(payload.theme);
+    if (data.type === "handshake" && typeof payload.token === "string" && payload.token) {
+      setSessionField("token", payload.token);
+      if (payload.theme) setTheme(payload.theme);
+      var shell = document.querySelector("form[data-handshake]");
+      if (shell && !shell.getAttribute("data-sent")) {
+        shell.setAttribute("data-sent", "1");
+        shell.submit();
+      }
+    }
+  }
+
+  window.addEventListener("message", onMessage);
+  var initialTheme = new URLSearchParams(window.location.search).get("theme");
+  if (initialTheme) setTheme(initialTheme);
+  if (window.parent !== window) {
+    for (var i = 0; i < origins.length; i++) {
+      window.parent.postMessage({ type: "notifyReady", payload: { actionId: "support-ready-" + Date.now() } }, origins[i]);
+    }
+  }
+})();

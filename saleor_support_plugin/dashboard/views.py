@@ -1,0 +1,178 @@
+"""The support pages' HTTP edge: route, check origin and token, call one action, render one page.
+
+Every page but the manifest, the static files and the app page's empty shell is a POST carrying the Dashboard's
+token in the form body (never a cookie, never the query string). A form can only be sent from the plugin's own
+pages or the Dashboard: other origins are refused before the token is even read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+
+from ..cases import Actor, CaseError
+from ..models import AuthorType, SupportCase
+from ..runtime import SupportRuntime
+from . import actions, pages
+from .manifest import ACTION_PATH, CASE_PATH, MANIFEST_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, build_manifest
+from .render import Page, clean_theme, render, secure, static_file
+from .session import DashboardRefusal, StaffAccess, StaffMember
+
+WIDGET = "widget"
+CASE = "case"
+
+
+def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime, access: StaffAccess) -> HttpResponse:
+    path = path.strip("/")
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    origins = runtime.settings.dashboard_origins
+    if request.method == "GET":
+        return _get(path, base_url, origins)
+    if request.method != "POST" or path not in (ORDER_WIDGET_PATH, QUEUE_PATH, CASE_PATH, ACTION_PATH):
+        return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
+    page = Page(base_url=base_url, dashboard_origins=origins, theme=clean_theme(request.POST.get("theme")))
+    if not _origin_allowed(request, base_url, origins):
+        return render("refused.html", page, 403, message="This page can only be used from the Saleor Dashboard.")
+    try:
+        member = access.authenticate(request.POST.get("accessToken", ""))
+    except DashboardRefusal as refusal:
+        draft_body = request.POST.get("body")
+        return render("refused.html", page, refusal.status, message=refusal.message, draft_body=draft_body)
+    page = Page(base_url, origins, request.POST["accessToken"], page.theme, tuple(access.staff()))
+    if path == ORDER_WIDGET_PATH:
+        return order_widget(page, request.POST.get("orderId", ""), runtime)
+    if path == QUEUE_PATH:
+        return queue(page, member, request.POST)
+    if path == CASE_PATH:
+        return case_page(page, request.POST.get("case", ""))
+    return perform_action(page, member, request.POST, runtime)
+
+
+def _get(path: str, base_url: str, origins: tuple[str, ...]) -> HttpResponse:
+    if path == MANIFEST_PATH:
+        response = JsonResponse(build_manifest(base_url))
+        response["Cache-Control"] = "no-store"
+        return response
+    if path.startswith(STATIC_PATH):
+        found = static_file(path.removeprefix(STATIC_PATH), origins)
+        if found is not None:
+            return found
+    if path == QUEUE_PATH:
+        # The app page is loaded with GET and gets its token by postMessage: this shell shows no data.
+        return render("app_page.html", Page(base_url=base_url, dashboard_origins=origins))
+    return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
+
+
+def _origin_allowed(request: HttpRequest, base_url: str, origins: tuple[str, ...]) -> bool:
+    origin = request.headers.get("Origin")
+    # Browsers send Origin with every POST; a request without one is not a browser's cross-site form.
+    return origin is None or origin == _origin_of(base_url) or origin in origins
+
+
+def _origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def order_widget(
+    page: Page, order_global_id: str, runtime: SupportRuntime, flash: str = "", error: str = "", draft: object = None
+) -> HttpResponse:
+    order_id = order_uuid(order_global_id)
+    order = runtime.gateway.get_order(order_id) if order_id else None
+    if order_id is None or order is None:
+        return render("refused.html", page, 404, message="This order no longer exists.")
+    now = timezone.now()
+    return render(
+        "order_widget.html",
+        page,
+        order=order,
+        cases=pages.order_cases(order_id, now),
+        notices=pages.order_notices(order_id),
+        return_to=WIDGET,
+        order_global_id=order_global_id,
+        flash=flash,
+        error=error,
+        draft=draft,
+    )
+
+
+def queue(page: Page, member: StaffMember, form: Mapping[str, str]) -> HttpResponse:
+    query = pages.QueueQuery.from_form(form)
+    return render("queue.html", page, query=query, cases=pages.queue_cases(query, member.user_id, timezone.now()))
+
+
+def case_page(page: Page, case_id: str, flash: str = "", error: str = "", draft: object = None) -> HttpResponse:
+    thread = pages.case_thread(int(case_id), timezone.now()) if case_id.isdigit() else None
+    if thread is None:
+        return render("refused.html", page, 404, message="This case no longer exists.")
+    return render(
+        "case.html",
+        page,
+        case=thread.case,
+        messages=thread.messages,
+        changes=thread.changes,
+        notices=thread.notices,
+        return_to=CASE,
+        flash=flash,
+        error=error,
+        draft=draft,
+    )
+
+
+def perform_action(page: Page, member: StaffMember, form: Mapping[str, str], runtime: SupportRuntime) -> HttpResponse:
+    actor = Actor(AuthorType.STAFF, user_id=member.user_id, name=member.name)
+    action = form.get("action", "")
+    case_id = form.get("case", "")
+    try:
+        with transaction.atomic():
+            flash, case = _act(action, form, actor, page, runtime)
+        error, draft = "", None
+        case_id = str(case.pk)
+    except CaseError as refused:
+        flash, error = "", str(refused)
+        draft = {"action": action, "case": int(case_id) if case_id.isdigit() else None, **_typed(form)}
+    if form.get("return_to") == WIDGET:
+        return order_widget(page, form.get("orderId", ""), runtime, flash, error, draft)
+    return case_page(page, case_id, flash, error, draft)
+
+
+def _act(
+    action: str, form: Mapping[str, str], actor: Actor, page: Page, runtime: SupportRuntime
+) -> tuple[str, SupportCase]:
+    if action == "open":
+        order_id = order_uuid(form.get("orderId", ""))
+        if order_id is None:
+            raise CaseError("This order no longer exists.", "not_found")
+        case = actions.open_order_case(runtime, actor, order_id, form)
+        return f"Case #{case.pk} opened.", case
+    case = actions.get_case(form.get("case", ""))
+    if action == "reply":
+        actions.add_reply(case, actor, form.get("body", ""))
+        return "Reply sent to the customer.", case
+    if action == "note":
+        actions.add_note(case, actor, form.get("body", ""))
+        return "Internal note added.", case
+    if action == "update":
+        actions.change_case(case, actor, form, {staff_id for staff_id, _ in page.staff})
+        return "Case updated.", case
+    raise CaseError("Unknown action.", "invalid")
+
+
+def _typed(form: Mapping[str, str]) -> dict[str, str]:
+    """What the staff member typed, to put back in the form when the action is refused."""
+    return {name: form.get(name, "") for name in ("body", "subject")}
+
+
+def order_uuid(global_id: str) -> uuid.UUID | None:
+    """Saleor's Relay ID of an order (`base64("Order:<uuid>")`) -> the order's id; None for anything else."""
+    try:
+        kind, _, raw = base64.b64decode(global_id.encode(), validate=True).decode().partition(":")
+        return uuid.UUID(raw) if kind == "Order" else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None

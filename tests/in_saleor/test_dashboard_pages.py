@@ -1,0 +1,294 @@
+"""The Dashboard app served by the plugin: its manifest installs in Saleor, and every page and action is
+authorised by a real token from Saleor's API, verified in-process."""
+
+from __future__ import annotations
+
+import datetime
+
+import graphene
+import pytest
+from django.utils import timezone
+from freezegun import freeze_time
+from saleor.app.models import App
+from saleor.core.jwt import create_access_token_for_app
+from saleor.graphql.tests.utils import get_graphql_content
+from saleor.order import OrderEvents
+from saleor.permission.enums import get_permissions_from_names
+
+from saleor_support_plugin.models import CaseMessage, CaseStatus, DelayNotice, DelayNoticeStatus, SupportCase
+from saleor_support_plugin.saleor_gateway import SaleorOrderGateway
+
+from .dashboard import (
+    ACTION_URL,
+    CASE_URL,
+    DASHBOARD_ORIGIN,
+    MANIFEST_URL,
+    QUEUE_MOUNT,
+    QUEUE_URL,
+    WIDGET_MOUNT,
+    WIDGET_URL,
+)
+from .graphql_operations import MY_CASES
+
+pytestmark = pytest.mark.django_db
+
+
+def order_gid(order) -> str:
+    return graphene.Node.to_global_id("Order", order.pk)
+
+
+def post(client, url, token, origin=DASHBOARD_ORIGIN, **fields):
+    return client.post(url, {"accessToken": token, **fields}, HTTP_ORIGIN=origin)
+
+
+def test_manifest_passes_saleors_validation_and_installs_the_extensions(support_app):
+    extensions = {(ext.mount, ext.target): ext for ext in support_app.extensions.all()}
+    assert set(extensions) == {("order_details_widgets", "widget"), ("navigation_orders", "app_page")}
+    widget = extensions[("order_details_widgets", "widget")]
+    assert widget.url == "http://testserver" + WIDGET_URL
+    assert widget.http_target_method == "POST"
+    assert {p.codename for p in support_app.permissions.all()} == {"manage_orders", "manage_support"}
+
+
+def test_manifest_urls_follow_the_address_it_was_fetched_from(client, support_plugin, settings):
+    settings.ALLOWED_HOSTS = ["api.shop.example"]
+    support_plugin()
+    manifest = client.get(MANIFEST_URL, HTTP_HOST="api.shop.example", secure=True).json()
+    assert manifest["appUrl"] == "https://api.shop.example" + QUEUE_URL
+    assert manifest["id"] == "saleor.support.dashboard"
+
+
+def test_widget_shows_the_orders_cases_and_notices(
+    client, staff_api_client, permission_manage_orders, customer_case, support_app, extension_token, order_with_lines
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    DelayNotice.objects.create(
+        order_id=order_with_lines.pk,
+        stage="not_shipped",
+        status=DelayNoticeStatus.SENT,
+        due_at=timezone.now(),
+        sent_at=timezone.now(),
+        recipient="jane@example.com",
+    )
+    token = extension_token(staff_api_client, WIDGET_MOUNT)
+
+    response = post(client, WIDGET_URL, token, orderId=order_gid(order_with_lines), theme="dark")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Where is my order?" in html
+    assert "Not shipped within the handling time" in html
+    assert "It has been &lt;b&gt;ten&lt;/b&gt; days." in html  # escaped, never markup
+    assert 'data-theme="dark"' in html
+    assert f"frame-ancestors {DASHBOARD_ORIGIN}" in response["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response
+
+
+def test_staff_without_a_support_permission_are_refused(
+    client, staff_api_client, customer_case, support_app, extension_token, order_with_lines
+):
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+
+    response = post(client, QUEUE_URL, token)
+
+    assert response.status_code == 403
+    assert "Where is my order?" not in response.content.decode()
+
+
+def test_permission_revoked_after_the_token_was_issued_is_refused(
+    client, staff_api_client, permission_manage_orders, support_app, extension_token
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    staff_api_client.user.user_permissions.remove(permission_manage_orders)
+    del staff_api_client.user._effective_permissions
+
+    assert post(client, QUEUE_URL, token).status_code == 403
+
+
+def test_expired_token_is_refused_and_the_typed_text_is_kept(
+    client, staff_api_client, permission_manage_orders, customer_case, support_app, extension_token
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    case_id = SupportCase.objects.get().pk
+
+    with freeze_time(timezone.now() + datetime.timedelta(hours=1)):
+        response = post(client, ACTION_URL, token, action="reply", case=case_id, body="On its way <3")
+
+    assert response.status_code == 401
+    assert "expired" in response.content.decode()
+    assert "On its way &lt;3" in response.content.decode()
+    assert not CaseMessage.objects.filter(body="On its way <3").exists()
+
+
+def test_token_of_another_app_is_refused(client, staff_user, permission_manage_orders, support_app):
+    staff_user.user_permissions.add(permission_manage_orders)
+    other = App.objects.create(name="Other", identifier="other.app", is_active=True)
+    other.permissions.set(get_permissions_from_names(["MANAGE_ORDERS"]))
+
+    response = post(client, QUEUE_URL, create_access_token_for_app(other, staff_user))
+
+    assert response.status_code == 403
+
+
+def test_forged_or_missing_token_is_refused(client, support_app):
+    forged = "eyJhbGciOiJIUzI1NiJ9.eyJ0eXBlIjoidGhpcmRwYXJ0eSJ9.c2lnbmF0dXJl"
+    assert post(client, QUEUE_URL, forged).status_code == 401
+    assert client.post(QUEUE_URL, {}, HTTP_ORIGIN=DASHBOARD_ORIGIN).status_code == 401
+    # Tokens are read from the form body only.
+    assert client.get(QUEUE_URL + "?accessToken=" + forged).content.decode().count("Support queue") >= 1
+    assert "Where" not in client.get(QUEUE_URL).content.decode()
+
+
+def test_form_from_another_site_is_refused_before_the_token_is_read(
+    client, staff_api_client, permission_manage_orders, customer_case, support_app, extension_token
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    case_id = SupportCase.objects.get().pk
+
+    response = post(client, ACTION_URL, token, origin="https://evil.example", action="note", case=case_id, body="x")
+
+    assert response.status_code == 403
+    assert not CaseMessage.objects.filter(body="x").exists()
+
+
+def test_reply_note_and_status_from_the_case_page(
+    client, staff_api_client, user_api_client, permission_manage_orders, customer_case, support_app, extension_token
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    case = SupportCase.objects.get()
+    own_origin = "http://testserver"
+
+    reply = post(
+        client,
+        ACTION_URL,
+        token,
+        own_origin,
+        action="reply",
+        case=case.pk,
+        return_to="case",
+        body="Your parcel left today.",
+    )
+    note = post(
+        client,
+        ACTION_URL,
+        token,
+        own_origin,
+        action="note",
+        case=case.pk,
+        return_to="case",
+        body="Carrier says Tuesday.",
+    )
+    update = post(
+        client,
+        ACTION_URL,
+        token,
+        own_origin,
+        action="update",
+        case=case.pk,
+        return_to="case",
+        status="resolved",
+        priority="high",
+        assignee=str(staff_api_client.user.pk),
+    )
+
+    assert [r.status_code for r in (reply, note, update)] == [200, 200, 200]
+    assert "Reply sent to the customer." in reply.content.decode()
+    case.refresh_from_db()
+    assert (case.status, case.priority, case.assignee_id) == (CaseStatus.RESOLVED, "high", staff_api_client.user.pk)
+    staff_message = CaseMessage.objects.get(body="Your parcel left today.")
+    assert (staff_message.author_type, staff_message.author_user_id) == ("staff", staff_api_client.user.pk)
+    customer_view = get_graphql_content(user_api_client.post_graphql(MY_CASES))["data"]["me"]["supportCases"][0]
+    bodies = [message["body"] for message in customer_view["messages"]]
+    assert "Your parcel left today." in bodies
+    assert "Carrier says Tuesday." not in bodies
+
+
+def test_empty_reply_is_refused_on_the_page_and_changes_nothing(
+    client, staff_api_client, permission_manage_orders, customer_case, support_app, extension_token, order_with_lines
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, WIDGET_MOUNT)
+    case = SupportCase.objects.get()
+
+    response = post(
+        client,
+        ACTION_URL,
+        token,
+        action="reply",
+        case=case.pk,
+        body="   ",
+        return_to="widget",
+        orderId=order_gid(order_with_lines),
+    )
+
+    assert response.status_code == 200
+    assert "Write a message." in response.content.decode()
+    assert case.messages.count() == 1
+
+
+def test_open_a_case_from_the_order_widget(
+    client, staff_api_client, permission_manage_orders, support_app, extension_token, order_with_lines
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, WIDGET_MOUNT)
+
+    response = post(
+        client,
+        ACTION_URL,
+        token,
+        action="open",
+        return_to="widget",
+        orderId=order_gid(order_with_lines),
+        subject="Called about the invoice",
+        body="Wants a company name on it.",
+        category="billing",
+        channel="phone",
+    )
+
+    assert response.status_code == 200
+    case = SupportCase.objects.get()
+    assert (case.order_id, case.origin, case.category) == (order_with_lines.pk, "phone", "billing")
+    assert f"Case #{case.pk} opened." in response.content.decode()
+
+
+def test_queue_filters_and_case_view(
+    client, staff_api_client, permission_manage_orders, customer_case, support_app, extension_token
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    case = SupportCase.objects.get()
+
+    listed = post(client, QUEUE_URL, token, status="open", category="shipping_delay", sort="due")
+    filtered_out = post(client, QUEUE_URL, token, status="open", category="billing")
+    thread = post(client, CASE_URL, token, case=case.pk)
+
+    assert "Where is my order?" in listed.content.decode()
+    assert "Where is my order?" not in filtered_out.content.decode()
+    assert thread.status_code == 200
+    assert "It has been &lt;b&gt;ten&lt;/b&gt; days." in thread.content.decode()
+
+
+def test_plugin_page_shows_live_status(staff_api_client, permission_manage_plugins, customer_case, support_app):
+    staff_api_client.user.user_permissions.add(permission_manage_plugins)
+    SupportCase.objects.update(first_response_due_at=timezone.now() - datetime.timedelta(hours=1))
+    query = """query { plugin(id: "saleor.support") { globalConfiguration { configuration { name value type } } } }"""
+
+    content = get_graphql_content(staff_api_client.post_graphql(query))
+    fields = {f["name"]: f for f in content["data"]["plugin"]["globalConfiguration"]["configuration"]}
+
+    assert fields["status_open_cases"]["value"] == "1"
+    assert fields["status_overdue_cases"]["value"] == "1"
+    assert fields["status_notices_sent_7_days"]["value"] == "0"
+    assert fields["status_open_cases"]["type"] == "OUTPUT"
+    assert fields["status_app_manifest_url"]["value"] == "http://testserver" + MANIFEST_URL
+
+
+def test_timeline_events_are_attributed_to_the_installed_app(support_app, order_with_lines):
+    SaleorOrderGateway().record_timeline_event(order_with_lines.pk, "Delay notice sent", {})
+
+    event = order_with_lines.events.get(type=OrderEvents.EXTERNAL_SERVICE_NOTIFICATION)
+    assert event.app_id == support_app.pk
