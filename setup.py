@@ -48,6 +48,8 @@ setup(
             "django-stubs>=5.0",
             "redis>=5",
         ],
+        # The browser tests (tests/in_saleor/test_dashboard_browser.py) drive Debian's chromium with it.
+        "browser": ["playwright>=1.45"],
     },
     entry_points={
         "saleor.plugins": [

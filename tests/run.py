@@ -49,9 +49,10 @@ def find_saleor_python() -> tuple[str | None, str]:
 
 
 def ensure_plugin_installed(python: str) -> None:
-    """Install this checkout (editable) into the Saleor environment, as a merchant would with pip."""
+    """Install this checkout (editable) into the Saleor environment, as a merchant would with pip, with the
+    `browser` extra (Playwright, which drives Debian's chromium in the browser tests)."""
     probe = subprocess.run(
-        [python, "-c", "import saleor_support_plugin, anymail; print(saleor_support_plugin.__file__)"],
+        [python, "-c", "import saleor_support_plugin, anymail, playwright; print(saleor_support_plugin.__file__)"],
         capture_output=True,
         text=True,
         cwd="/",
@@ -60,9 +61,9 @@ def ensure_plugin_installed(python: str) -> None:
         return
     uv = Path(python).parent / "uv"
     command = (
-        [str(uv), "pip", "install", "--python", python, "-e", str(REPO)]
+        [str(uv), "pip", "install", "--python", python, "-e", f"{REPO}[browser]"]
         if uv.exists()
-        else [python, "-m", "pip", "install", "-e", str(REPO)]
+        else [python, "-m", "pip", "install", "-e", f"{REPO}[browser]"]
     )
     print(f"Installing the plugin into the Saleor environment: {' '.join(command)}", flush=True)
     subprocess.run(command, check=True)

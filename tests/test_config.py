@@ -98,6 +98,18 @@ def test_provider_without_key_is_required_error():
     }
 
 
+def test_dashboard_url_is_reduced_to_origins_and_must_be_a_web_address():
+    settings = parse_settings(saleor_list(dashboard_url="https://Dash.Shop.example/dashboard/, http://localhost:9000"))
+    assert settings.dashboard_origins == ("https://dash.shop.example", "http://localhost:9000")
+    assert errors_of(dashboard_url="dashboard.shop.example") == {
+        c.DASHBOARD_URL: (
+            "'dashboard.shop.example' is not the address of a Dashboard, such as https://dashboard.example.com/.",
+            "invalid",
+        )
+    }
+    assert errors_of(dashboard_url="javascript:alert(1)")[c.DASHBOARD_URL][1] == "invalid"
+
+
 def test_keyless_providers_need_no_key():
     validate_configuration(saleor_list(email_provider="amazon_ses"))
     validate_configuration(saleor_list(email_provider="test"))

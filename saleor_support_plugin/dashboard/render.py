@@ -94,7 +94,8 @@ def secure(response: HttpResponse, dashboard_origins: tuple[str, ...]) -> HttpRe
         f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": with it, Chromium sends `Origin: null` on the pages' own form posts, which are refused.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     # CSP frame-ancestors decides; Django's X-Frame-Options middleware would otherwise deny every frame.
     response.xframe_options_exempt = True  # type: ignore[attr-defined]

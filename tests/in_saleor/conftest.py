@@ -66,3 +66,10 @@ else:
     def pytest_collection_modifyitems(config, items):
         for item in items:
             item.add_marker(pytest.mark.saleor)
+
+    def pytest_terminal_summary(terminalreporter):
+        skipped = [report for report in terminalreporter.stats.get("skipped", []) if "BROWSER" in str(report.longrepr)]
+        if skipped:
+            terminalreporter.write_sep(
+                "=", f"BROWSER TESTS SKIPPED ({len(skipped)}): install Debian's chromium", red=True, bold=True
+            )

@@ -1,0 +1,160 @@
+"""The pages' HTTP edge with a test `StaffAccess`; Saleor's real token checks are tested in tests/in_saleor."""
+
+import json
+import uuid
+from base64 import b64encode
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import RequestFactory
+
+from saleor_support_plugin.cases import Actor, CaseOrder, open_case
+from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffMember
+from saleor_support_plugin.dashboard.views import handle_app_request, order_uuid
+from saleor_support_plugin.models import AuthorType, CaseChannel, CaseMessage
+from tests.conftest import make_order
+
+pytestmark = pytest.mark.django_db
+BASE = "http://testserver/plugins/global/saleor.support/"
+DASHBOARD = "https://dashboard.shop.example"
+
+
+@dataclass
+class TokenBook:
+    """Tokens this test hands out; `authenticate` records every token it was asked about."""
+
+    asked: list[str] = field(default_factory=list)
+
+    def authenticate(self, token: str) -> StaffMember:
+        self.asked.append(token)
+        if token != "good":
+            raise DashboardRefusal("This session has expired: reload the page in the Dashboard.")
+        return StaffMember(user_id=1, name="Sam Agent")
+
+    def staff(self):
+        return [(1, "Sam Agent"), (2, "Robin <Lead>")]
+
+
+@pytest.fixture
+def app_runtime(use_settings):
+    return use_settings(dashboard_origins=(DASHBOARD,))
+
+
+def request(path, method="post", origin=DASHBOARD, **data):
+    factory = RequestFactory()
+    headers = {"HTTP_ORIGIN": origin} if origin else {}
+    return getattr(factory, method)(BASE + path, data, **headers), path
+
+
+def call(app_runtime, tokens, path, **kwargs):
+    req, path = request(path, **kwargs)
+    return handle_app_request(req, path, app_runtime, tokens)
+
+
+def test_manifest_and_static_files_need_no_token(app_runtime):
+    tokens = TokenBook()
+
+    manifest = call(app_runtime, tokens, "app/manifest", method="get")
+    css = call(app_runtime, tokens, "app/static/support.css", method="get")
+    missing = call(app_runtime, tokens, "app/static/../../settings.py", method="get")
+
+    assert manifest.status_code == 200
+    assert json.loads(manifest.content)["appUrl"] == BASE + "app/queue"
+    assert css["Content-Type"].startswith("text/css")
+    assert missing.status_code == 404
+    assert tokens.asked == []
+
+
+def test_form_from_another_origin_is_refused_before_the_token_is_read(app_runtime):
+    tokens = TokenBook()
+
+    response = call(app_runtime, tokens, "app/queue", origin="https://evil.example", accessToken="good")
+
+    assert response.status_code == 403
+    assert tokens.asked == []
+
+
+def test_refused_token_keeps_what_was_typed(app_runtime):
+    response = call(app_runtime, TokenBook(), "app/action", accessToken="old", action="reply", case="1", body="<b>Hi")
+
+    assert response.status_code == 401
+    html = response.content.decode()
+    assert "&lt;b&gt;Hi" in html
+    assert "<b>Hi" not in html
+
+
+def test_pages_may_be_framed_only_by_the_dashboard(app_runtime):
+    response = call(app_runtime, TokenBook(), "app/queue", accessToken="good", theme="dark")
+
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert f"frame-ancestors {DASHBOARD}" in policy
+    assert "script-src 'self'" in policy
+    assert response["Cache-Control"] == "no-store"
+    assert 'data-theme="dark"' in response.content.decode()
+
+
+def test_no_dashboard_url_means_no_site_may_frame_the_pages(use_settings):
+    response = call(use_settings(), TokenBook(), "app/queue", method="get")
+
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_unknown_theme_falls_back_to_light_and_output_is_escaped(app_runtime, support_settings):
+    open_case(
+        settings=support_settings,
+        author=Actor(AuthorType.CUSTOMER, name="Jane"),
+        origin=CaseChannel.STOREFRONT,
+        subject='<script>alert("x")</script>',
+        body="<img src=x onerror=alert(1)>",
+        email="jane@example.com",
+        order=CaseOrder(id=uuid.uuid4(), number="1", email="jane@example.com"),
+    )
+
+    response = call(app_runtime, TokenBook(), "app/queue", accessToken="good", theme='"><script>')
+
+    html = response.content.decode()
+    assert 'data-theme="light"' in html
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert "Robin &lt;Lead&gt;" in html
+
+
+def test_order_widget_note_from_the_dashboard(app_runtime, orders, support_settings):
+    order = orders.put(make_order())
+    case = open_case(
+        settings=support_settings,
+        author=Actor(AuthorType.CUSTOMER, name="Jane"),
+        origin=CaseChannel.STOREFRONT,
+        subject="Where is my mug?",
+        body="Hello",
+        email="jane@example.com",
+        order=CaseOrder(id=order.id, number=order.number, email=order.email),
+    )
+    order_gid = b64encode(f"Order:{order.id}".encode()).decode()
+
+    widget = call(app_runtime, TokenBook(), "app/order-widget", accessToken="good", orderId=order_gid)
+    noted = call(
+        app_runtime,
+        TokenBook(),
+        "app/action",
+        origin="http://testserver",
+        accessToken="good",
+        action="note",
+        case=str(case.pk),
+        body="Carrier delay.",
+        return_to="widget",
+        orderId=order_gid,
+    )
+
+    assert "Where is my mug?" in widget.content.decode()
+    assert "Internal note added." in noted.content.decode()
+    assert CaseMessage.objects.filter(case=case, body="Carrier delay.", is_internal=True, author_user_id=1).exists()
+
+
+def test_order_relay_ids():
+    order_id = uuid.uuid4()
+    assert order_uuid(b64encode(f"Order:{order_id}".encode()).decode()) == order_id
+    assert order_uuid(b64encode(f"User:{order_id}".encode()).decode()) is None
+    assert order_uuid("not base64!") is None

@@ -1,0 +1,272 @@
+"""The support pages in a real browser (Debian's headless Chromium driven by Playwright), served by a live Saleor.
+
+A page standing in for the Dashboard's frame does what the Dashboard does with an app extension: it POSTs the
+widget's form (accessToken, saleorApiUrl, appId, orderId) into an iframe, and it loads the app page in an iframe and
+sends the token by postMessage ("handshake"). The tokens are real: Saleor's API issues them to a staff user.
+Screenshots of both pages in both themes go to $SUPPORT_SCREENSHOTS (default: build/screenshots).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+from pathlib import Path
+
+import graphene
+import pytest
+from django.db import connections
+from django.utils.html import escape
+from saleor.app.models import App
+from saleor.core.jwt import create_access_token_for_app
+from saleor.graphql.tests.utils import get_graphql_content
+from saleor.permission.enums import get_permissions_from_names
+from saleor.tests.utils import prepare_test_db_connections
+
+from saleor_support_plugin.models import CaseMessage, CaseStatus, SupportCase
+
+from .dashboard import MANIFEST_URL, QUEUE_MOUNT, QUEUE_URL, WIDGET_MOUNT, WIDGET_URL, install_support_app
+from .graphql_operations import MY_CASES
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+try:
+    from playwright.sync_api import Frame, Page, sync_playwright
+except ImportError:  # pragma: no cover - reported by the skip below
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+    pytest.mark.skipif(
+        sync_playwright is None or not Path(CHROMIUM).exists(),
+        reason="BROWSER TESTS SKIPPED: needs Debian's chromium and the playwright package (pip install .[browser])",
+    ),
+]
+
+DASHBOARD = "http://dashboard.shop.example"
+SCREENSHOTS = Path(os.environ.get("SUPPORT_SCREENSHOTS", "build/screenshots"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # The stand-in Dashboard is served by Playwright, so Chromium counts it as a public site framing a page on
+    # localhost (the live Saleor); a real Dashboard and API are on the same kind of network.
+    "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights",
+]
+
+
+def widget_host(live_url: str, token: str, order_gid: str, app_gid: str) -> str:
+    """The Dashboard's widget frame: a form POSTed into an iframe, as the Dashboard does for POST widgets."""
+    fields = {"accessToken": token, "saleorApiUrl": f"{live_url}/graphql/", "appId": app_gid, "orderId": order_gid}
+    inputs = "".join(f'<input type="hidden" name="{name}" value="{escape(value)}">' for name, value in fields.items())
+    return f"""<!doctype html><html><body style="margin:0">
+<form id="widget-form" method="post" target="widget" action="{live_url}{WIDGET_URL}">{inputs}</form>
+<iframe name="widget" id="widget" style="width:380px;height:1100px;border:0"></iframe>
+<script>document.getElementById("widget-form").submit();</script></body></html>"""
+
+
+def app_page_host(live_url: str, token: str, theme: str) -> str:
+    """The Dashboard's app page: the iframe loads the page and gets the token and theme by postMessage."""
+    target = json.dumps(live_url)
+    message = json.dumps({"type": "handshake", "payload": {"token": token, "version": 1}})
+    return f"""<!doctype html><html><body style="margin:0">
+<iframe id="app" style="width:900px;height:1000px;border:0" src="{live_url}{QUEUE_URL}?theme={theme}"></iframe>
+<script>
+  var frame = document.getElementById("app");
+  frame.addEventListener("load", function () {{
+    frame.contentWindow.postMessage({message}, {target});
+  }});
+</script></body></html>"""
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs the test inside an asyncio context, where Django's connections are a fresh set:
+    # the ORM calls here are ordinary blocking ones, and Saleor's test replica must be set up again in it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        prepare_test_db_connections()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        connections.close_all()
+
+
+@pytest.fixture
+def dashboard_page(browser):
+    """A page at the Dashboard's origin whose HTML the test provides."""
+    context = browser.new_context(viewport={"width": 1000, "height": 1100})
+    page = context.new_page()
+    hosts: dict[str, str] = {}
+    page.route(f"{DASHBOARD}/**", lambda route: route.fulfill(content_type="text/html", body=hosts[route.request.url]))
+
+    def open_host(path: str, html: str) -> Page:
+        hosts[f"{DASHBOARD}{path}"] = html
+        page.goto(f"{DASHBOARD}{path}")
+        return page
+
+    yield open_host
+    context.close()
+
+
+@pytest.fixture
+def live_support(browser, live_server, client, support_plugin, staff_api_client, permission_manage_orders):
+    support_plugin(dashboard_url=DASHBOARD)
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    manifest = client.get(MANIFEST_URL, HTTP_HOST=live_server.url.removeprefix("http://")).json()
+    app = install_support_app(manifest, live_server.url + MANIFEST_URL)
+    return live_server.url, app
+
+
+def frame_of(page: Page, element_id: str) -> Frame:
+    frame = page.frame_locator(f"#{element_id}").owner.element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 5_000
+
+
+def set_theme(page: Page, frame_id: str, theme: str, live_url: str) -> None:
+    page.evaluate(
+        "([id, theme, origin]) => document.getElementById(id).contentWindow.postMessage("
+        "{type: 'theme', payload: {theme}}, origin)",
+        [frame_id, theme, live_url],
+    )
+
+
+def test_order_widget_reply_note_and_status_in_both_themes(
+    live_support, dashboard_page, staff_api_client, user_api_client, customer_case, order_with_lines, extension_token
+):
+    live_url, app = live_support
+    token = extension_token(staff_api_client, WIDGET_MOUNT)
+    order_gid = graphene.Node.to_global_id("Order", order_with_lines.pk)
+    page = dashboard_page(
+        "/orders/1", widget_host(live_url, token, order_gid, graphene.Node.to_global_id("App", app.pk))
+    )
+
+    widget = frame_of(page, "widget")
+    widget.get_by_text("Where is my order?").wait_for()
+    assert widget.locator("html").get_attribute("data-theme") == "light"
+    screenshot(page, "order-widget-light")
+    set_theme(page, "widget", "dark", live_url)
+    widget.locator('html[data-theme="dark"]').wait_for()
+    screenshot(page, "order-widget-dark")
+
+    widget.get_by_text("Reply, note or change status").click()
+    widget.locator('textarea[data-field="reply"]').fill("Good news: it ships today.")
+    widget.get_by_role("button", name="Send reply").click()
+    widget.get_by_text("Reply sent to the customer.").wait_for()
+    # The theme travels with the forms: the page after the action is still dark.
+    assert widget.locator("html").get_attribute("data-theme") == "dark"
+    widget.get_by_text("Reply, note or change status").click()
+    widget.locator('textarea[data-field="note"]').fill("Warehouse confirmed by phone.")
+    widget.get_by_role("button", name="Add note").click()
+    widget.get_by_text("Internal note added.").wait_for()
+    widget.get_by_text("Reply, note or change status").click()
+    widget.locator('select[data-field="status"]').select_option("resolved")
+    widget.get_by_role("button", name="Save").click()
+    widget.get_by_text("Case updated.").wait_for()
+
+    case = SupportCase.objects.get()
+    assert case.status == CaseStatus.RESOLVED
+    note = CaseMessage.objects.get(body="Warehouse confirmed by phone.")
+    assert note.is_internal
+    customer_messages = get_graphql_content(user_api_client.post_graphql(MY_CASES))["data"]["me"]["supportCases"][0]
+    bodies = [message["body"] for message in customer_messages["messages"]]
+    assert "Good news: it ships today." in bodies
+    assert "Warehouse confirmed by phone." not in bodies
+
+
+def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
+    live_support, dashboard_page, staff_api_client, user_api_client, customer_case, extension_token
+):
+    live_url, _app = live_support
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    case = SupportCase.objects.get()
+
+    page = dashboard_page("/apps/support/app", app_page_host(live_url, token, "dark"))
+    queue = frame_of(page, "app")
+    queue.get_by_role("heading", name="Support queue").wait_for()
+    queue.get_by_text("Where is my order?").wait_for()
+    assert queue.locator("html").get_attribute("data-theme") == "dark"
+    screenshot(page, "support-queue-dark")
+
+    queue.locator('select[name="category"]').select_option("billing")
+    queue.get_by_role("button", name="Apply").click()
+    queue.get_by_text("No cases match these filters.").wait_for()
+    queue.locator('select[name="category"]').select_option("")
+    queue.get_by_role("button", name="Apply").click()
+    queue.get_by_role("button", name=f"Open case #{case.pk}").click()
+    queue.get_by_text("It has been <b>ten</b> days.", exact=True).wait_for()  # shown as text, not markup
+    queue.locator('textarea[data-field="reply"]').fill("We are on it.")
+    queue.get_by_role("button", name="Send reply").click()
+    queue.get_by_text("Reply sent to the customer.").wait_for()
+    queue.locator('textarea[data-field="note"]').fill("Check with the carrier.")
+    queue.get_by_role("button", name="Add note").click()
+    queue.get_by_text("Internal note added.").wait_for()
+    set_theme(page, "app", "light", live_url)
+    queue.locator('html[data-theme="light"]').wait_for()
+    screenshot(page, "support-case-light")
+
+    page = dashboard_page("/apps/support/app?light", app_page_host(live_url, token, "light"))
+    queue = frame_of(page, "app")
+    queue.get_by_text("Where is my order?").wait_for()
+    screenshot(page, "support-queue-light")
+
+    customer_case_view = get_graphql_content(user_api_client.post_graphql(MY_CASES))["data"]["me"]["supportCases"][0]
+    bodies = [message["body"] for message in customer_case_view["messages"]]
+    assert "We are on it." in bodies
+    assert "Check with the carrier." not in bodies
+
+
+def test_expired_and_foreign_tokens_are_refused_in_the_browser(
+    live_support, dashboard_page, staff_api_client, customer_case, order_with_lines, settings
+):
+    live_url, app = live_support
+    user = staff_api_client.user
+    order_gid = graphene.Node.to_global_id("Order", order_with_lines.pk)
+    settings.JWT_TTL_APP_ACCESS = datetime.timedelta(seconds=-60)
+    expired = create_access_token_for_app(app, user)
+    settings.JWT_TTL_APP_ACCESS = datetime.timedelta(minutes=5)
+    other = App.objects.create(name="Other app", identifier="other.app", is_active=True)
+    other.permissions.set(get_permissions_from_names(["MANAGE_ORDERS"]))
+    foreign = create_access_token_for_app(other, user)
+
+    refusals = [(expired, "This session has expired"), (foreign, "not issued for the Customer support app")]
+    for number, (token, message) in enumerate(refusals):
+        app_gid = graphene.Node.to_global_id("App", app.pk)
+        page = dashboard_page(f"/orders/{number}", widget_host(live_url, token, order_gid, app_gid))
+        widget = frame_of(page, "widget")
+        widget.get_by_text(message).wait_for()
+        assert "Where is my order?" not in widget.content()
+
+
+def test_pages_cannot_be_framed_by_another_site(live_support, browser):
+    live_url, _app = live_support
+    context = browser.new_context()
+    page = context.new_page()
+    page.route(
+        "http://evil.example/**",
+        lambda route: route.fulfill(
+            content_type="text/html", body=f'<iframe id="app" src="{live_url}{QUEUE_URL}"></iframe>'
+        ),
+    )
+    blocked = []
+    page.on("console", lambda msg: blocked.append(msg.text) if "frame-ancestors" in msg.text else None)
+    page.goto("http://evil.example/")
+    page.wait_for_timeout(1000)
+    frame = page.frame_locator("#app").owner.element_handle().content_frame()
+    assert frame is not None
+    assert "Support queue" not in frame.content()
+    assert blocked, "Chromium did not report the frame-ancestors refusal"
+    context.close()
