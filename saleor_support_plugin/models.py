@@ -114,6 +114,10 @@ class CaseChannel(models.TextChoices):
     AUTOMATIC = "automatic", "Opened automatically"
 
 
+# How a customer can reach staff who then open the case themselves.
+STAFF_CHANNELS = (CaseChannel.PHONE, CaseChannel.EMAIL, CaseChannel.STAFF)
+
+
 class AuthorType(models.TextChoices):
     CUSTOMER = "customer", "Customer"
     STAFF = "staff", "Staff"

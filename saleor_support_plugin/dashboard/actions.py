@@ -7,10 +7,8 @@ from collections.abc import Collection, Mapping
 
 from ..case_triggers import case_order
 from ..cases import Actor, CaseError, add_message, open_case, update_case
-from ..models import CaseCategory, CaseChannel, CasePriority, CaseStatus, SupportCase
+from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus, SupportCase
 from ..runtime import SupportRuntime
-
-STAFF_CHANNELS = (CaseChannel.PHONE, CaseChannel.EMAIL, CaseChannel.STAFF)
 
 
 def get_case(case_id: str) -> SupportCase:

@@ -11,14 +11,13 @@ from typing import Any
 from django.http import HttpResponse
 from django.template import Context, Engine
 
-from ..models import CaseCategory, CaseChannel, CasePriority, CaseStatus
+from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
 from .manifest import ACTION_PATH, CASE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
 from .pages import QUEUE_PAGE_SIZE, SORT_LABELS
 
 HERE = Path(__file__).parent
 STATIC_FILES = {"support.css": "text/css; charset=utf-8", "support.js": "text/javascript; charset=utf-8"}
 THEMES = ("light", "dark")
-STAFF_CHANNELS = (CaseChannel.PHONE, CaseChannel.EMAIL, CaseChannel.STAFF)
 STAFF_CHANNEL_CHOICES = [(value, label) for value, label in CaseChannel.choices if value in STAFF_CHANNELS]
 CHOICES = {
     "status": CaseStatus.choices,
@@ -77,7 +76,7 @@ def _cases_in(context: dict[str, Any]) -> Iterable[Any]:
         yield context["case"]
 
 
-def static_file(name: str, dashboard_origins: tuple[str, ...]) -> HttpResponse | None:
+def static_file(name: str) -> HttpResponse | None:
     if name not in STATIC_FILES:
         return None
     response = HttpResponse((HERE / "static" / name).read_bytes(), content_type=STATIC_FILES[name])

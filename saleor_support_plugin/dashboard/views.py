@@ -60,7 +60,7 @@ def _get(path: str, base_url: str, origins: tuple[str, ...]) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     if path.startswith(STATIC_PATH):
-        found = static_file(path.removeprefix(STATIC_PATH), origins)
+        found = static_file(path.removeprefix(STATIC_PATH))
         if found is not None:
             return found
     if path == QUEUE_PATH:

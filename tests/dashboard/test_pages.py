@@ -131,3 +131,14 @@ def test_open_order_case_takes_the_customer_from_the_order(runtime, orders):
     assert bad_channel.value.field == "channel"
     with pytest.raises(CaseError):
         actions.open_order_case(runtime, AGENT, uuid.uuid4(), {"subject": "x", "body": "y"})
+
+
+def test_the_queue_costs_one_query_however_many_cases_it_lists(support_settings, django_assert_num_queries):
+    for number in range(3):
+        new_case(support_settings, f"Case {number}")
+    with django_assert_num_queries(1):
+        assert len(pages.queue_cases(pages.QueueQuery(), 1, MONDAY)) == 3
+    for number in range(20):
+        new_case(support_settings, f"More {number}")
+    with django_assert_num_queries(1):
+        assert len(pages.queue_cases(pages.QueueQuery(), 1, MONDAY)) == 23

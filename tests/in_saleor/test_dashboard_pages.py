@@ -7,6 +7,8 @@ import datetime
 
 import graphene
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 from saleor.app.models import App
@@ -292,3 +294,23 @@ def test_timeline_events_are_attributed_to_the_installed_app(support_app, order_
 
     event = order_with_lines.events.get(type=OrderEvents.EXTERNAL_SERVICE_NOTIFICATION)
     assert event.app_id == support_app.pk
+
+
+def test_queue_page_costs_the_same_queries_for_3_or_30_cases(
+    client, staff_api_client, permission_manage_orders, customer_case, support_app, extension_token
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    case = SupportCase.objects.get()
+
+    def queries_for_queue(total: int) -> int:
+        for _ in range(total - SupportCase.objects.count()):
+            SupportCase.objects.create(
+                subject="Copy", origin="storefront", created_at=case.created_at, last_message_at=case.created_at
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = post(client, QUEUE_URL, token)
+        assert response.content.decode().count('class="case"') == total
+        return len(queries)
+
+    assert queries_for_queue(3) == queries_for_queue(30)

@@ -12,15 +12,13 @@ from saleor.order.models import Order
 from ... import rate_limit
 from ...cases import open_case
 from ...error_codes import SupportErrorCode as Code
-from ...models import CaseCategory, CaseChannel, CasePriority
+from ...models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority
 from ..access import Viewer, get_viewer
 from ..doc import DOC_CATEGORY_SUPPORT
 from ..enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
 from ..ids import uuid_id
 from ..types import SupportCase
 from .common import SupportError, SupportMutation, case_order, domain_errors, error
-
-STAFF_CHANNELS = (CaseChannel.PHONE, CaseChannel.EMAIL, CaseChannel.STAFF)
 
 
 class SupportCaseCreateInput(BaseInputObjectType):
