@@ -21,6 +21,8 @@ from saleor_support_plugin.dashboard.manifest import (
     QUEUE_PATH,
 )
 
+from .graphql_operations import MY_CASES
+
 DASHBOARD_ORIGIN = "https://dashboard.shop.example"
 MANIFEST_URL = PLUGIN_BASE_PATH + MANIFEST_PATH
 WIDGET_URL = PLUGIN_BASE_PATH + ORDER_WIDGET_PATH
@@ -34,6 +36,12 @@ QUEUE_MOUNT = "NAVIGATION_ORDERS"
 EXTENSION_TOKENS = """
 query { appExtensions(first: 20) { edges { node { mountName targetName url accessToken app { identifier } } } } }
 """
+
+
+def messages_the_customer_sees(user_api_client) -> list[str]:
+    """The message bodies of the customer's first case, through the storefront API."""
+    cases = get_graphql_content(user_api_client.post_graphql(MY_CASES))["data"]["me"]["supportCases"]
+    return [message["body"] for message in cases[0]["messages"]]
 
 
 def install_support_app(manifest: dict, manifest_url: str) -> App:

@@ -20,14 +20,20 @@ from django.db import connections
 from django.utils.html import escape
 from saleor.app.models import App
 from saleor.core.jwt import create_access_token_for_app
-from saleor.graphql.tests.utils import get_graphql_content
 from saleor.permission.enums import get_permissions_from_names
 from saleor.tests.utils import prepare_test_db_connections
 
 from saleor_support_plugin.models import CaseMessage, CaseStatus, SupportCase
 
-from .dashboard import MANIFEST_URL, QUEUE_MOUNT, QUEUE_URL, WIDGET_MOUNT, WIDGET_URL, install_support_app
-from .graphql_operations import MY_CASES
+from .dashboard import (
+    MANIFEST_URL,
+    QUEUE_MOUNT,
+    QUEUE_URL,
+    WIDGET_MOUNT,
+    WIDGET_URL,
+    install_support_app,
+    messages_the_customer_sees,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 try:
@@ -181,8 +187,7 @@ def test_order_widget_reply_note_and_status_in_both_themes(
     assert case.status == CaseStatus.RESOLVED
     note = CaseMessage.objects.get(body="Warehouse confirmed by phone.")
     assert note.is_internal
-    customer_messages = get_graphql_content(user_api_client.post_graphql(MY_CASES))["data"]["me"]["supportCases"][0]
-    bodies = [message["body"] for message in customer_messages["messages"]]
+    bodies = messages_the_customer_sees(user_api_client)
     assert "Good news: it ships today." in bodies
     assert "Warehouse confirmed by phone." not in bodies
 
@@ -223,8 +228,7 @@ def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
     queue.get_by_text("Where is my order?").wait_for()
     screenshot(page, "support-queue-light")
 
-    customer_case_view = get_graphql_content(user_api_client.post_graphql(MY_CASES))["data"]["me"]["supportCases"][0]
-    bodies = [message["body"] for message in customer_case_view["messages"]]
+    bodies = messages_the_customer_sees(user_api_client)
     assert "We are on it." in bodies
     assert "Check with the carrier." not in bodies
 

@@ -29,8 +29,8 @@ from .dashboard import (
     QUEUE_URL,
     WIDGET_MOUNT,
     WIDGET_URL,
+    messages_the_customer_sees,
 )
-from .graphql_operations import MY_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -203,8 +203,7 @@ def test_reply_note_and_status_from_the_case_page(
     assert (case.status, case.priority, case.assignee_id) == (CaseStatus.RESOLVED, "high", staff_api_client.user.pk)
     staff_message = CaseMessage.objects.get(body="Your parcel left today.")
     assert (staff_message.author_type, staff_message.author_user_id) == ("staff", staff_api_client.user.pk)
-    customer_view = get_graphql_content(user_api_client.post_graphql(MY_CASES))["data"]["me"]["supportCases"][0]
-    bodies = [message["body"] for message in customer_view["messages"]]
+    bodies = messages_the_customer_sees(user_api_client)
     assert "Your parcel left today." in bodies
     assert "Carrier says Tuesday." not in bodies
 
