@@ -143,6 +143,8 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def set_theme(page: Page, frame_id: str, theme: str, live_url: str) -> None:
+    """What the Dashboard does when the user switches theme; sent once the page listens for it."""
+    frame_of(page, frame_id).locator('html[data-bridge="ready"]').wait_for(state="attached")
     page.evaluate(
         "([id, theme, origin]) => document.getElementById(id).contentWindow.postMessage("
         "{type: 'theme', payload: {theme}}, origin)",

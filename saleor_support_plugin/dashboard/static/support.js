@@ -36,6 +36,7 @@
   }
 
   window.addEventListener("message", onMessage);
+  root.setAttribute("data-bridge", "ready"); // listening: the Dashboard's messages are no longer missed
   var initialTheme = new URLSearchParams(window.location.search).get("theme");
   if (initialTheme) setTheme(initialTheme);
   if (window.parent !== window) {
