@@ -45,8 +45,15 @@ DASHBOARD_URL = "dashboard_url"
 STATUS_OPEN_CASES = "status_open_cases"
 STATUS_OVERDUE_CASES = "status_overdue_cases"
 STATUS_NOTICES_SENT_7_DAYS = "status_notices_sent_7_days"
+STATUS_NOTICES_NOT_SENT = "status_notices_not_sent"
 STATUS_APP_MANIFEST_URL = "status_app_manifest_url"
-STATUS_FIELDS = (STATUS_OPEN_CASES, STATUS_OVERDUE_CASES, STATUS_NOTICES_SENT_7_DAYS, STATUS_APP_MANIFEST_URL)
+STATUS_FIELDS = (
+    STATUS_OPEN_CASES,
+    STATUS_OVERDUE_CASES,
+    STATUS_NOTICES_SENT_7_DAYS,
+    STATUS_NOTICES_NOT_SENT,
+    STATUS_APP_MANIFEST_URL,
+)
 
 # Email templates a merchant may replace on the Dashboard (handlebars): `<name>_subject`, `<name>_template`.
 EMAIL_TEMPLATE_VARIABLES = {

@@ -201,6 +201,14 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "label": "Delay notices sent in the last 7 days",
         "help_text": "Emails sent to customers about late orders.",
     },
+    c.STATUS_NOTICES_NOT_SENT: {
+        "type": OUTPUT,
+        "label": "Delay notices not sent",
+        "help_text": (
+            "Notices the email provider refused, or whose sending was interrupted (never retried, so no customer "
+            "gets two). The order's delay notices are listed in the Support widget on the order page."
+        ),
+    },
     c.STATUS_APP_MANIFEST_URL: {
         "type": OUTPUT,
         "label": "Support app manifest URL",
@@ -288,6 +296,7 @@ class SupportPlugin(BasePlugin):
             c.STATUS_OPEN_CASES: str(status.open_cases),
             c.STATUS_OVERDUE_CASES: str(status.overdue_cases),
             c.STATUS_NOTICES_SENT_7_DAYS: str(status.notices_sent_7_days),
+            c.STATUS_NOTICES_NOT_SENT: str(status.notices_not_sent),
             c.STATUS_APP_MANIFEST_URL: plugin_url(request.build_absolute_uri("/"), MANIFEST_PATH),
         }
         return [{**item, "value": values.get(item["name"], item.get("value"))} for item in self.configuration]

@@ -33,6 +33,8 @@ def test_counts_open_and_overdue_cases_and_notices_sent_in_the_last_seven_days()
             (DelayNoticeStatus.SENT, MONDAY - datetime.timedelta(days=6, hours=23)),
             (DelayNoticeStatus.SENT, MONDAY - datetime.timedelta(days=8)),  # older than a week
             (DelayNoticeStatus.FAILED, None),
+            (DelayNoticeStatus.SENDING, None),  # interrupted: see below
+            (DelayNoticeStatus.SENDING, None),  # being sent right now
         ]
     ):
         DelayNotice.objects.create(
@@ -43,6 +45,11 @@ def test_counts_open_and_overdue_cases_and_notices_sent_in_the_last_seven_days()
             sent_at=sent_at,
         )
 
+    interrupted, in_flight = DelayNotice.objects.filter(status=DelayNoticeStatus.SENDING).order_by("pk")
+    DelayNotice.objects.filter(pk=interrupted.pk).update(updated_at=MONDAY - 2 * HOUR)
+    DelayNotice.objects.filter(pk=in_flight.pk).update(updated_at=MONDAY - datetime.timedelta(seconds=5))
+
     status = support_status(MONDAY)
 
     assert (status.open_cases, status.overdue_cases, status.notices_sent_7_days) == (3, 2, 2)
+    assert status.notices_not_sent == 2  # the failed one and the interrupted one

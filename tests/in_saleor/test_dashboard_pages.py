@@ -284,6 +284,7 @@ def test_plugin_page_shows_live_status(staff_api_client, permission_manage_plugi
     assert fields["status_open_cases"]["value"] == "1"
     assert fields["status_overdue_cases"]["value"] == "1"
     assert fields["status_notices_sent_7_days"]["value"] == "0"
+    assert fields["status_notices_not_sent"]["value"] == "0"
     assert fields["status_open_cases"]["type"] == "OUTPUT"
     assert fields["status_app_manifest_url"]["value"] == "http://testserver" + MANIFEST_URL
 
