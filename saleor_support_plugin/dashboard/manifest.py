@@ -17,6 +17,7 @@ PLUGIN_BASE_PATH = f"/plugins/global/{PLUGIN_ID}/"
 # Paths under the plugin's webhook URL.
 MANIFEST_PATH = "app/manifest"
 ORDER_WIDGET_PATH = "app/order-widget"
+OPEN_CASE_POPUP_PATH = "app/open-case"
 QUEUE_PATH = "app/queue"
 CASE_PATH = "app/case"
 ACTION_PATH = "app/action"
@@ -55,6 +56,14 @@ def build_manifest(base_url: str) -> dict[str, Any]:
                 "permissions": ["MANAGE_ORDERS"],
                 "url": plugin_url(base_url, ORDER_WIDGET_PATH),
                 "options": {"widgetTarget": {"method": "POST"}},
+            },
+            {
+                "identifier": "open-support-case",
+                "label": "Open support case",
+                "mount": "ORDER_DETAILS_MORE_ACTIONS",
+                "target": "POPUP",
+                "permissions": ["MANAGE_ORDERS"],
+                "url": plugin_url(base_url, OPEN_CASE_POPUP_PATH),
             },
             {
                 "identifier": "support-queue",

@@ -23,7 +23,7 @@ from ..models import (
 )
 
 QUEUE_PAGE_SIZE = 50
-OPEN = "open"  # the queue's default: every status that still needs work
+ALL_OPEN = "all_open"  # the queue's default: every status that still needs work (not CaseStatus.OPEN alone)
 SORTS = {
     "due": (F("next_due_at").asc(nulls_last=True), "pk"),
     "-due": (F("next_due_at").desc(nulls_last=True), "-pk"),
@@ -44,7 +44,7 @@ SORT_LABELS = {"due": "Due soonest", "-due": "Due latest", "recent": "Latest mes
 class QueueQuery:
     """The queue's filters, as the staff member chose them; anything unknown falls back to the default."""
 
-    status: str = OPEN
+    status: str = ALL_OPEN
     priority: str = ""
     category: str = ""
     assignee: str = ""  # "", "me", "none" or a staff user's id
@@ -53,10 +53,10 @@ class QueueQuery:
 
     @classmethod
     def from_form(cls, data: Mapping[str, str]) -> QueueQuery:
-        status = data.get("status", OPEN)
+        status = data.get("status", ALL_OPEN)
         assignee = data.get("assignee", "")
         return cls(
-            status=status if status in ("", OPEN, *CaseStatus.values) else OPEN,
+            status=status if status in ("", ALL_OPEN, *CaseStatus.values) else ALL_OPEN,
             priority=_choice(data.get("priority", ""), CasePriority.values),
             category=_choice(data.get("category", ""), CaseCategory.values),
             assignee=assignee if assignee in ("", "me", "none") or assignee.isdigit() else "",
@@ -65,7 +65,7 @@ class QueueQuery:
         )
 
     def case_filter(self, user_id: int) -> CaseFilter:
-        statuses = OPEN_CASE_STATUSES if self.status == OPEN else ((self.status,) if self.status else ())
+        statuses = OPEN_CASE_STATUSES if self.status == ALL_OPEN else ((self.status,) if self.status else ())
         assignee_ids: tuple[int, ...] = ()
         if self.assignee == "me":
             assignee_ids = (user_id,)

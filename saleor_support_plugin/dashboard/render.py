@@ -7,9 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 from django.template import Context, Engine
+from django.utils import timezone
 
 from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
 from .manifest import ACTION_PATH, CASE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
@@ -36,6 +38,8 @@ class Page:
     token: str = ""
     theme: str = "light"
     staff: Sequence[tuple[int, str]] = field(default_factory=tuple)
+    # Times are shown in the store's time zone, the one response targets are counted in.
+    time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
 
 def clean_theme(value: str | None) -> str:
@@ -66,7 +70,8 @@ def render(template: str, page: Page, status: int = 200, **context: Any) -> Http
         "page_size": QUEUE_PAGE_SIZE,
         **context,
     }
-    html = engine().get_template(template).render(Context(values))
+    with timezone.override(page.time_zone):
+        html = engine().get_template(template).render(Context(values))
     return secure(HttpResponse(html, status=status, content_type="text/html; charset=utf-8"), page.dashboard_origins)
 
 

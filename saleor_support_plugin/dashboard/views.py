@@ -20,7 +20,17 @@ from ..cases import Actor, CaseError
 from ..models import AuthorType, SupportCase
 from ..runtime import SupportRuntime
 from . import actions, pages
-from .manifest import ACTION_PATH, CASE_PATH, MANIFEST_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, build_manifest
+from .manifest import (
+    ACTION_PATH,
+    CASE_PATH,
+    MANIFEST_PATH,
+    OPEN_CASE_POPUP_PATH,
+    ORDER_WIDGET_PATH,
+    QUEUE_PATH,
+    STATIC_PATH,
+    build_manifest,
+    plugin_url,
+)
 from .render import Page, clean_theme, render, secure, static_file
 from .session import DashboardRefusal, StaffAccess, StaffMember
 
@@ -33,10 +43,12 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     base_url = request.build_absolute_uri("/").rstrip("/")
     origins = runtime.settings.dashboard_origins
     if request.method == "GET":
-        return _get(path, base_url, origins)
+        return _get(path, base_url, origins, request.GET)
+    time_zone = runtime.settings.calendar.timezone
     if request.method != "POST" or path not in (ORDER_WIDGET_PATH, QUEUE_PATH, CASE_PATH, ACTION_PATH):
         return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
-    page = Page(base_url=base_url, dashboard_origins=origins, theme=clean_theme(request.POST.get("theme")))
+    theme = clean_theme(request.POST.get("theme"))
+    page = Page(base_url=base_url, dashboard_origins=origins, theme=theme, time_zone=time_zone)
     if not _origin_allowed(request, base_url, origins):
         return render("refused.html", page, 403, message="This page can only be used from the Saleor Dashboard.")
     try:
@@ -44,9 +56,10 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     except DashboardRefusal as refusal:
         draft_body = request.POST.get("body")
         return render("refused.html", page, refusal.status, message=refusal.message, draft_body=draft_body)
-    page = Page(base_url, origins, request.POST["accessToken"], page.theme, tuple(access.staff()))
+    page = Page(base_url, origins, request.POST["accessToken"], theme, tuple(access.staff()), time_zone)
     if path == ORDER_WIDGET_PATH:
-        return order_widget(page, request.POST.get("orderId", ""), runtime)
+        opening = {"action": "open"} if request.POST.get("focus") == "open" else None
+        return order_widget(page, request.POST.get("orderId", ""), runtime, draft=opening)
     if path == QUEUE_PATH:
         return queue(page, member, request.POST)
     if path == CASE_PATH:
@@ -54,7 +67,7 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     return perform_action(page, member, request.POST, runtime)
 
 
-def _get(path: str, base_url: str, origins: tuple[str, ...]) -> HttpResponse:
+def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str, str]) -> HttpResponse:
     if path == MANIFEST_PATH:
         response = JsonResponse(build_manifest(base_url))
         response["Cache-Control"] = "no-store"
@@ -63,9 +76,14 @@ def _get(path: str, base_url: str, origins: tuple[str, ...]) -> HttpResponse:
         found = static_file(path.removeprefix(STATIC_PATH))
         if found is not None:
             return found
+    # App pages and popups are loaded with GET and get their token by postMessage: these shells show no data.
+    page = Page(base_url=base_url, dashboard_origins=origins)
     if path == QUEUE_PATH:
-        # The app page is loaded with GET and gets its token by postMessage: this shell shows no data.
-        return render("app_page.html", Page(base_url=base_url, dashboard_origins=origins))
+        return render("app_page.html", page, target=plugin_url(base_url, QUEUE_PATH), fields=[])
+    if path == OPEN_CASE_POPUP_PATH:
+        # The Dashboard adds the order's ID to the popup's URL; it is only passed on to the widget, which checks it.
+        fields = [("orderId", query.get("orderId", "")), ("focus", "open")]
+        return render("app_page.html", page, target=plugin_url(base_url, ORDER_WIDGET_PATH), fields=fields)
     return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
 
 

@@ -12,7 +12,11 @@ def test_declares_the_widget_and_queue_extensions_within_the_apps_permissions():
     manifest = build_manifest("http://localhost:8000")
 
     extensions = {(ext["mount"], ext["target"]): ext for ext in manifest["extensions"]}
-    assert set(extensions) == {("ORDER_DETAILS_WIDGETS", "WIDGET"), ("NAVIGATION_ORDERS", "APP_PAGE")}
+    assert set(extensions) == {
+        ("ORDER_DETAILS_WIDGETS", "WIDGET"),
+        ("ORDER_DETAILS_MORE_ACTIONS", "POPUP"),
+        ("NAVIGATION_ORDERS", "APP_PAGE"),
+    }
     assert extensions["ORDER_DETAILS_WIDGETS", "WIDGET"]["options"] == {"widgetTarget": {"method": "POST"}}
     assert manifest["permissions"] == list(APP_PERMISSIONS)
     for extension in manifest["extensions"]:

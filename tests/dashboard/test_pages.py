@@ -29,6 +29,12 @@ def new_case(settings, subject="Where is my mug?", order_id=None, **kwargs) -> S
     )
 
 
+def test_all_open_and_the_open_status_are_different_filters(support_settings):
+    new_case(support_settings, "Still new")
+    assert [c.subject for c in pages.queue_cases(pages.QueueQuery.from_form({}), 1, MONDAY)] == ["Still new"]
+    assert pages.queue_cases(pages.QueueQuery.from_form({"status": "open"}), 1, MONDAY) == []
+
+
 def test_queue_query_ignores_values_it_does_not_know():
     query = pages.QueueQuery.from_form(
         {"status": "deleted", "priority": "huge", "category": "billing", "assignee": "x; drop", "sort": "??"}

@@ -1,13 +1,16 @@
 """The pages' HTTP edge with a test `StaffAccess`; Saleor's real token checks are tested in tests/in_saleor."""
 
+import datetime
 import json
 import uuid
 from base64 import b64encode
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import RequestFactory
 
+from saleor_support_plugin.business_days import BusinessCalendar
 from saleor_support_plugin.cases import Actor, CaseOrder, open_case
 from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffMember
 from saleor_support_plugin.dashboard.views import handle_app_request, order_uuid
@@ -62,6 +65,19 @@ def test_manifest_and_static_files_need_no_token(app_runtime):
     assert json.loads(manifest.content)["appUrl"] == BASE + "app/queue"
     assert css["Content-Type"].startswith("text/css")
     assert missing.status_code == 404
+    assert tokens.asked == []
+
+
+def test_app_page_and_popup_shells_show_no_data_and_pass_the_order_on(app_runtime):
+    tokens = TokenBook()
+
+    queue = call(app_runtime, tokens, "app/queue", method="get").content.decode()
+    popup = call(app_runtime, tokens, "app/open-case", method="get", orderId='T3JkZXI6"><b>').content.decode()
+
+    assert f'action="{BASE}app/queue"' in queue
+    assert f'action="{BASE}app/order-widget"' in popup
+    assert 'name="orderId" value="T3JkZXI6&quot;&gt;&lt;b&gt;"' in popup
+    assert 'name="focus" value="open"' in popup
     assert tokens.asked == []
 
 
@@ -158,3 +174,23 @@ def test_order_relay_ids():
     assert order_uuid(b64encode(f"Order:{order_id}".encode()).decode()) == order_id
     assert order_uuid(b64encode(f"User:{order_id}".encode()).decode()) is None
     assert order_uuid("not base64!") is None
+
+
+def test_times_are_shown_in_the_store_time_zone(use_settings, support_settings):
+    runtime = use_settings(
+        dashboard_origins=(DASHBOARD,), calendar=BusinessCalendar(timezone=ZoneInfo("Europe/Berlin"))
+    )
+    case = open_case(
+        settings=support_settings,
+        author=Actor(AuthorType.CUSTOMER, name="Jane"),
+        origin=CaseChannel.STOREFRONT,
+        subject="Where is my mug?",
+        body="Hello",
+        email="jane@example.com",
+    )
+    case.first_response_due_at = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
+    case.save()
+
+    html = call(runtime, TokenBook(), "app/queue", accessToken="good").content.decode()
+
+    assert "due 2026-11-02 11:00 CET" in html

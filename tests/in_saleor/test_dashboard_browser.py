@@ -67,21 +67,36 @@ CHROMIUM_ARGS = [
 
 
 def widget_host(live_url: str, token: str, order_gid: str, app_gid: str) -> str:
-    """The Dashboard's widget frame: a form POSTed into an iframe, as the Dashboard does for POST widgets."""
-    fields = {"accessToken": token, "saleorApiUrl": f"{live_url}/graphql/", "appId": app_gid, "orderId": order_gid}
+    """The Dashboard's POST widget (its IframePost): a form with the token submitted into a sandboxed iframe,
+    which grows to the height the page reports ("saleor:widget:resize", the Dashboard's useWidgetIframeAutoHeight).
+    """
+    fields = {"saleorApiUrl": f"{live_url}/graphql/", "accessToken": token, "appId": app_gid, "orderId": order_gid}
     inputs = "".join(f'<input type="hidden" name="{name}" value="{escape(value)}">' for name, value in fields.items())
     return f"""<!doctype html><html><body style="margin:0">
 <form id="widget-form" method="post" target="widget" action="{live_url}{WIDGET_URL}">{inputs}</form>
-<iframe name="widget" id="widget" style="width:380px;height:1100px;border:0"></iframe>
-<script>document.getElementById("widget-form").submit();</script></body></html>"""
+<iframe name="widget" id="widget" style="width:380px;height:200px;border:0"
+        sandbox="allow-same-origin allow-forms allow-scripts allow-downloads"></iframe>
+<script>
+  var frame = document.getElementById("widget");
+  window.heights = [];
+  window.addEventListener("message", function (event) {{
+    if (event.source === frame.contentWindow && event.data && event.data.type === "saleor:widget:resize") {{
+      window.heights.push(event.data.height);
+      frame.style.height = Math.min(Math.ceil(event.data.height), 5000) + "px";
+    }}
+  }});
+  document.getElementById("widget-form").submit();
+</script></body></html>"""
 
 
-def app_page_host(live_url: str, token: str, theme: str) -> str:
-    """The Dashboard's app page: the iframe loads the page and gets the token and theme by postMessage."""
+def app_page_host(live_url: str, token: str, theme: str, path: str = QUEUE_URL, params: str = "") -> str:
+    """The Dashboard's app page or popup (its AppIFrame): the iframe loads the page with the theme (and the
+    extension's context, such as orderId) in the query, and gets the token by a "handshake" message on load."""
     target = json.dumps(live_url)
     message = json.dumps({"type": "handshake", "payload": {"token": token, "version": 1}})
     return f"""<!doctype html><html><body style="margin:0">
-<iframe id="app" style="width:900px;height:1000px;border:0" src="{live_url}{QUEUE_URL}?theme={theme}"></iframe>
+<iframe id="app" style="width:900px;height:1000px;border:0" src="{live_url}{path}?theme={theme}{params}"
+        sandbox="allow-same-origin allow-forms allow-scripts allow-downloads allow-popups"></iframe>
 <script>
   var frame = document.getElementById("app");
   frame.addEventListener("load", function () {{
@@ -135,10 +150,11 @@ def frame_of(page: Page, element_id: str) -> Frame:
     return frame
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, frame_id: str) -> None:
+    """The frame as the Dashboard would show it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.locator(f"#{frame_id}").screenshot(path=str(path))
     assert path.stat().st_size > 5_000
 
 
@@ -165,10 +181,15 @@ def test_order_widget_reply_note_and_status_in_both_themes(
     widget = frame_of(page, "widget")
     widget.get_by_text("Where is my order?").wait_for()
     assert widget.locator("html").get_attribute("data-theme") == "light"
-    screenshot(page, "order-widget-light")
+    # The widget reported its height, and the frame now fits the content instead of the default 200 px.
+    page.wait_for_function("window.heights.length > 0")
+    reported = page.evaluate("window.heights[window.heights.length - 1]")
+    content_height = widget.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+    assert reported == content_height > 200
+    screenshot(page, "order-widget-light", "widget")
     set_theme(page, "widget", "dark", live_url)
     widget.locator('html[data-theme="dark"]').wait_for()
-    screenshot(page, "order-widget-dark")
+    screenshot(page, "order-widget-dark", "widget")
 
     widget.get_by_text("Reply, note or change status").click()
     widget.locator('textarea[data-field="reply"]').fill("Good news: it ships today.")
@@ -206,7 +227,7 @@ def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
     queue.get_by_role("heading", name="Support queue").wait_for()
     queue.get_by_text("Where is my order?").wait_for()
     assert queue.locator("html").get_attribute("data-theme") == "dark"
-    screenshot(page, "support-queue-dark")
+    screenshot(page, "support-queue-dark", "app")
 
     queue.locator('select[name="category"]').select_option("billing")
     queue.get_by_role("button", name="Apply").click()
@@ -223,16 +244,40 @@ def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
     queue.get_by_text("Internal note added.").wait_for()
     set_theme(page, "app", "light", live_url)
     queue.locator('html[data-theme="light"]').wait_for()
-    screenshot(page, "support-case-light")
+    screenshot(page, "support-case-light", "app")
 
     page = dashboard_page("/apps/support/app?light", app_page_host(live_url, token, "light"))
     queue = frame_of(page, "app")
     queue.get_by_text("Where is my order?").wait_for()
-    screenshot(page, "support-queue-light")
+    screenshot(page, "support-queue-light", "app")
 
     bodies = messages_the_customer_sees(user_api_client)
     assert "We are on it." in bodies
     assert "Check with the carrier." not in bodies
+
+
+def test_open_support_case_popup_from_the_orders_more_actions_menu(
+    live_support, dashboard_page, staff_api_client, order_with_lines, extension_token
+):
+    live_url, _app = live_support
+    token = extension_token(staff_api_client, "ORDER_DETAILS_MORE_ACTIONS")
+    order_gid = graphene.Node.to_global_id("Order", order_with_lines.pk)
+    popup_url = QUEUE_URL.replace("queue", "open-case")
+
+    page = dashboard_page("/orders/popup", app_page_host(live_url, token, "light", popup_url, f"&orderId={order_gid}"))
+    popup = frame_of(page, "app")
+    popup.locator('input[name="subject"]').fill("Phoned: wants to change the address")
+    popup.locator('.open-case textarea[name="body"]').fill("New address: 1 Main St.")
+    popup.locator('select[name="channel"]').select_option("phone")
+    popup.get_by_role("button", name="Open case").click()
+    popup.get_by_text("opened.").wait_for()
+
+    case = SupportCase.objects.get()
+    assert (case.order_id, case.origin, case.subject) == (
+        order_with_lines.pk,
+        "phone",
+        "Phoned: wants to change the address",
+    )
 
 
 def test_expired_and_foreign_tokens_are_refused_in_the_browser(

@@ -1,8 +1,11 @@
-/* The Dashboard side of the support pages. No framework, no inline script (the CSP forbids it).
+/* The Dashboard side of the support pages (the messages of @saleor/app-sdk's AppBridge, without the SDK).
+ * No framework, no inline script (the CSP forbids it).
  * - Only messages from the configured Dashboard origins, sent by the parent frame, are read.
- * - "handshake" carries the staff member's token: it is put into every form's hidden accessToken field, and the
- *   app page's empty shell posts it to load the queue (the token never goes into a URL or a cookie).
- * - "theme" switches light/dark and is carried in the forms, so the next page keeps it. */
+ * - "handshake" (sent on every load of the frame) and "tokenRefresh" carry the staff member's token: it is put
+ *   into every form's hidden accessToken field, and an app page's empty shell posts it to load the page (the
+ *   token never goes into a URL or a cookie).
+ * - "theme" switches light/dark and is carried in the forms, so the next page keeps it.
+ * - The page reports its height ("saleor:widget:resize") so an order widget is as tall as its content. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -24,9 +27,11 @@
     var data = event.data || {};
     var payload = data.payload || {};
     if (data.type === "theme") setTheme(payload.theme);
+    if (data.type === "tokenRefresh" && typeof payload.token === "string" && payload.token) {
+      setSessionField("token", payload.token);
+    }
     if (data.type === "handshake" && typeof payload.token === "string" && payload.token) {
       setSessionField("token", payload.token);
-      if (payload.theme) setTheme(payload.theme);
       var shell = document.querySelector("form[data-handshake]");
       if (shell && !shell.getAttribute("data-sent")) {
         shell.setAttribute("data-sent", "1");
@@ -39,9 +44,15 @@
   root.setAttribute("data-bridge", "ready"); // listening: the Dashboard's messages are no longer missed
   var initialTheme = new URLSearchParams(window.location.search).get("theme");
   if (initialTheme) setTheme(initialTheme);
-  if (window.parent !== window) {
-    for (var i = 0; i < origins.length; i++) {
-      window.parent.postMessage({ type: "notifyReady", payload: { actionId: "support-ready-" + Date.now() } }, origins[i]);
-    }
+  function tellDashboard(message) {
+    if (window.parent === window) return;
+    for (var i = 0; i < origins.length; i++) window.parent.postMessage(message, origins[i]);
   }
+
+  tellDashboard({ type: "notifyReady", payload: { actionId: "support-ready-" + Date.now() } });
+  function reportHeight() {
+    tellDashboard({ type: "saleor:widget:resize", height: Math.ceil(document.body.getBoundingClientRect().height) });
+  }
+  if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
+  reportHeight();
 })();
