@@ -43,6 +43,18 @@ def app_runtime(use_settings):
     return use_settings(dashboard_origins=(DASHBOARD,))
 
 
+def customer_case(settings, subject="Where is my mug?", body="Hello", order=None):
+    return open_case(
+        settings=settings,
+        author=Actor(AuthorType.CUSTOMER, name="Jane"),
+        origin=CaseChannel.STOREFRONT,
+        subject=subject,
+        body=body,
+        email="jane@example.com",
+        order=order or CaseOrder(id=uuid.uuid4(), number="1", email="jane@example.com"),
+    )
+
+
 def request(path, method="post", origin=DASHBOARD, **data):
     factory = RequestFactory()
     headers = {"HTTP_ORIGIN": origin} if origin else {}
@@ -117,15 +129,7 @@ def test_no_dashboard_url_means_no_site_may_frame_the_pages(use_settings):
 
 
 def test_unknown_theme_falls_back_to_light_and_output_is_escaped(app_runtime, support_settings):
-    open_case(
-        settings=support_settings,
-        author=Actor(AuthorType.CUSTOMER, name="Jane"),
-        origin=CaseChannel.STOREFRONT,
-        subject='<script>alert("x")</script>',
-        body="<img src=x onerror=alert(1)>",
-        email="jane@example.com",
-        order=CaseOrder(id=uuid.uuid4(), number="1", email="jane@example.com"),
-    )
+    customer_case(support_settings, subject='<script>alert("x")</script>', body="<img src=x onerror=alert(1)>")
 
     response = call(app_runtime, TokenBook(), "app/queue", accessToken="good", theme='"><script>')
 
@@ -139,15 +143,7 @@ def test_unknown_theme_falls_back_to_light_and_output_is_escaped(app_runtime, su
 
 def test_order_widget_note_from_the_dashboard(app_runtime, orders, support_settings):
     order = orders.put(make_order())
-    case = open_case(
-        settings=support_settings,
-        author=Actor(AuthorType.CUSTOMER, name="Jane"),
-        origin=CaseChannel.STOREFRONT,
-        subject="Where is my mug?",
-        body="Hello",
-        email="jane@example.com",
-        order=CaseOrder(id=order.id, number=order.number, email=order.email),
-    )
+    case = customer_case(support_settings, order=CaseOrder(id=order.id, number=order.number, email=order.email))
     order_gid = b64encode(f"Order:{order.id}".encode()).decode()
 
     widget = call(app_runtime, TokenBook(), "app/order-widget", accessToken="good", orderId=order_gid)
@@ -180,14 +176,7 @@ def test_times_are_shown_in_the_store_time_zone(use_settings, support_settings):
     runtime = use_settings(
         dashboard_origins=(DASHBOARD,), calendar=BusinessCalendar(timezone=ZoneInfo("Europe/Berlin"))
     )
-    case = open_case(
-        settings=support_settings,
-        author=Actor(AuthorType.CUSTOMER, name="Jane"),
-        origin=CaseChannel.STOREFRONT,
-        subject="Where is my mug?",
-        body="Hello",
-        email="jane@example.com",
-    )
+    case = customer_case(support_settings)
     case.first_response_due_at = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
     case.save()
 
