@@ -195,7 +195,7 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
 def parse_origins(value: Any) -> tuple[str, ...]:
     """`https://dashboard.example.com/dashboard/, http://localhost:9000` -> the origins, in order, once each."""
     origins = []
-    for token in _text(value).replace(",", " ").split():
+    for token in _url_tokens(value):
         parts = urlsplit(token)
         origin = f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
         if origin not in origins:
@@ -297,8 +297,12 @@ def _check_domain(value: Any, values: Mapping[str, Any]) -> Check:
     return None
 
 
+def _url_tokens(value: Any) -> list[str]:
+    return _text(value).replace(",", " ").split()
+
+
 def _check_dashboard_url(value: Any, values: Mapping[str, Any]) -> Check:
-    for token in _text(value).replace(",", " ").split():
+    for token in _url_tokens(value):
         parts = urlsplit(token)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return f"'{token}' is not the address of a Dashboard, such as https://dashboard.example.com/.", INVALID
