@@ -14,7 +14,8 @@ from ..constants import PLUGIN_ID, SUPPORT_APP_IDENTIFIER
 APP_NAME = "Customer support"
 PLUGIN_BASE_PATH = f"/plugins/global/{PLUGIN_ID}/"
 
-# Paths under the plugin's webhook URL.
+# Paths under the plugin's webhook URL. `app` is the app's home (its appUrl): the support queue.
+APP_PATH = "app"
 MANIFEST_PATH = "app/manifest"
 ORDER_WIDGET_PATH = "app/order-widget"
 OPEN_CASE_POPUP_PATH = "app/open-case"
@@ -44,7 +45,7 @@ def build_manifest(base_url: str) -> dict[str, Any]:
         ),
         "author": "saleor-support-plugin",
         "permissions": list(APP_PERMISSIONS),
-        "appUrl": plugin_url(base_url, QUEUE_PATH),
+        "appUrl": plugin_url(base_url, APP_PATH),
         "homepageUrl": "https://github.com/saleor-support-plugin/saleor-support-plugin",
         "requiredSaleorVersion": ">=3.20",
         "extensions": [
@@ -71,7 +72,8 @@ def build_manifest(base_url: str) -> dict[str, Any]:
                 "mount": "NAVIGATION_ORDERS",
                 "target": "APP_PAGE",
                 "permissions": [],
-                "url": plugin_url(base_url, QUEUE_PATH),
+                # The Dashboard wants app pages relative to appUrl and joins the two: <appUrl>/queue.
+                "url": "/queue",
             },
         ],
     }

@@ -22,6 +22,7 @@ from ..runtime import SupportRuntime
 from . import actions, pages
 from .manifest import (
     ACTION_PATH,
+    APP_PATH,
     CASE_PATH,
     MANIFEST_PATH,
     OPEN_CASE_POPUP_PATH,
@@ -78,7 +79,7 @@ def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str,
             return found
     # App pages and popups are loaded with GET and get their token by postMessage: these shells show no data.
     page = Page(base_url=base_url, dashboard_origins=origins)
-    if path == QUEUE_PATH:
+    if path in (APP_PATH, QUEUE_PATH):
         return render("app_page.html", page, target=plugin_url(base_url, QUEUE_PATH), fields=[])
     if path == OPEN_CASE_POPUP_PATH:
         # The Dashboard adds the order's ID to the popup's URL; it is only passed on to the widget, which checks it.

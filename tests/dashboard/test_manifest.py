@@ -1,11 +1,16 @@
 from saleor_support_plugin.dashboard.manifest import APP_PERMISSIONS, build_manifest
 
 
-def test_every_url_is_absolute_under_the_plugins_webhook_url():
+def test_urls_lead_to_the_plugins_pages():
     manifest = build_manifest("https://api.shop.example/")
+    base = "https://api.shop.example/plugins/global/saleor.support/app"
 
-    urls = [manifest["appUrl"], *(extension["url"] for extension in manifest["extensions"])]
-    assert all(url.startswith("https://api.shop.example/plugins/global/saleor.support/app/") for url in urls)
+    urls = {extension["target"]: extension["url"] for extension in manifest["extensions"]}
+    assert manifest["appUrl"] == base
+    assert urls["WIDGET"] == f"{base}/order-widget"
+    assert urls["POPUP"] == f"{base}/open-case"  # the Dashboard needs popups absolute
+    # App pages are relative to appUrl; the Dashboard joins them as urlJoin(appUrl, url).
+    assert manifest["appUrl"] + urls["APP_PAGE"] == f"{base}/queue"
 
 
 def test_declares_the_widget_and_queue_extensions_within_the_apps_permissions():

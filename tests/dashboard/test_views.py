@@ -74,7 +74,7 @@ def test_manifest_and_static_files_need_no_token(app_runtime):
     missing = call(app_runtime, tokens, "app/static/../../settings.py", method="get")
 
     assert manifest.status_code == 200
-    assert json.loads(manifest.content)["appUrl"] == BASE + "app/queue"
+    assert json.loads(manifest.content)["appUrl"] == BASE + "app"
     assert css["Content-Type"].startswith("text/css")
     assert missing.status_code == 404
     assert tokens.asked == []
@@ -83,7 +83,9 @@ def test_manifest_and_static_files_need_no_token(app_runtime):
 def test_app_page_and_popup_shells_show_no_data_and_pass_the_order_on(app_runtime):
     tokens = TokenBook()
 
-    queue = call(app_runtime, tokens, "app/queue", method="get").content.decode()
+    queue = call(app_runtime, tokens, "app/queue/", method="get").content.decode()
+    home = call(app_runtime, tokens, "app", method="get").content.decode()
+    assert f'action="{BASE}app/queue"' in home
     popup = call(app_runtime, tokens, "app/open-case", method="get", orderId='T3JkZXI6"><b>').content.decode()
 
     assert f'action="{BASE}app/queue"' in queue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from unittest import mock
 
+import graphene
 import pytest
 from saleor.app.installation_utils import install_app
 from saleor.app.models import App, AppInstallation
@@ -36,6 +37,18 @@ QUEUE_MOUNT = "NAVIGATION_ORDERS"
 EXTENSION_TOKENS = """
 query { appExtensions(first: 20) { edges { node { mountName targetName url accessToken app { identifier } } } } }
 """
+
+
+# What the Dashboard asks before it opens an app page: the app's token for the signed-in staff user.
+APP_TOKEN = """query App($id: ID!) { app(id: $id) { accessToken appUrl extensions { mountName url } } }"""
+
+
+def app_page_token(api_client, app: App) -> str:
+    """The token the Dashboard hands an APP_PAGE (the app's, not the extension's)."""
+    variables = {"id": graphene.Node.to_global_id("App", app.pk)}
+    token = get_graphql_content(api_client.post_graphql(APP_TOKEN, variables))["data"]["app"]["accessToken"]
+    assert token, "Saleor issued no app token to this user"
+    return token
 
 
 def messages_the_customer_sees(user_api_client) -> list[str]:

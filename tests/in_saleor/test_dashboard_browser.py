@@ -27,10 +27,10 @@ from saleor_support_plugin.models import CaseMessage, CaseStatus, SupportCase
 
 from .dashboard import (
     MANIFEST_URL,
-    QUEUE_MOUNT,
     QUEUE_URL,
     WIDGET_MOUNT,
     WIDGET_URL,
+    app_page_token,
     install_support_app,
     messages_the_customer_sees,
 )
@@ -90,12 +90,14 @@ def widget_host(live_url: str, token: str, order_gid: str, app_gid: str) -> str:
 
 
 def app_page_host(live_url: str, token: str, theme: str, path: str = QUEUE_URL, params: str = "") -> str:
-    """The Dashboard's app page or popup (its AppIFrame): the iframe loads the page with the theme (and the
-    extension's context, such as orderId) in the query, and gets the token by a "handshake" message on load."""
+    """The Dashboard's app page or popup (its AppIFrame): the iframe loads the page with the Dashboard's context
+    (domain, saleorApiUrl, id, theme, and the extension's own such as orderId) in the query, and gets the token by
+    a "handshake" message on load (the Dashboard's usePostToExtension posts to the app's origin)."""
     target = json.dumps(live_url)
     message = json.dumps({"type": "handshake", "payload": {"token": token, "version": 1}})
+    context = f"domain={live_url.removeprefix('http://')}&saleorApiUrl={live_url}/graphql/&id=QXBwOjE%3D"
     return f"""<!doctype html><html><body style="margin:0">
-<iframe id="app" style="width:900px;height:1000px;border:0" src="{live_url}{path}?theme={theme}{params}"
+<iframe id="app" style="width:900px;height:1000px;border:0" src="{live_url}{path}?{context}&theme={theme}{params}"
         sandbox="allow-same-origin allow-forms allow-scripts allow-downloads allow-popups"></iframe>
 <script>
   var frame = document.getElementById("app");
@@ -142,6 +144,12 @@ def live_support(browser, live_server, client, support_plugin, staff_api_client,
     manifest = client.get(MANIFEST_URL, HTTP_HOST=live_server.url.removeprefix("http://")).json()
     app = install_support_app(manifest, live_server.url + MANIFEST_URL)
     return live_server.url, app
+
+
+def dashboard_url_of(app: App, mount: str) -> str:
+    """Where the Dashboard points the extension's frame: its URL, joined to appUrl when relative."""
+    url = app.extensions.get(mount=mount).url
+    return url if url.startswith("http") else app.app_url.rstrip("/") + url
 
 
 def frame_of(page: Page, element_id: str) -> Frame:
@@ -218,11 +226,12 @@ def test_order_widget_reply_note_and_status_in_both_themes(
 def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
     live_support, dashboard_page, staff_api_client, user_api_client, customer_case, extension_token
 ):
-    live_url, _app = live_support
-    token = extension_token(staff_api_client, QUEUE_MOUNT)
+    live_url, app = live_support
+    token = app_page_token(staff_api_client, app)  # an APP_PAGE gets the app's token, not the extension's
     case = SupportCase.objects.get()
+    queue_path = dashboard_url_of(app, "navigation_orders").removeprefix(live_url)
 
-    page = dashboard_page("/apps/support/app", app_page_host(live_url, token, "dark"))
+    page = dashboard_page("/apps/support/app", app_page_host(live_url, token, "dark", queue_path))
     queue = frame_of(page, "app")
     queue.get_by_role("heading", name="Support queue").wait_for()
     queue.get_by_text("Where is my order?").wait_for()
@@ -246,7 +255,7 @@ def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
     queue.locator('html[data-theme="light"]').wait_for()
     screenshot(page, "support-case-light", "app")
 
-    page = dashboard_page("/apps/support/app?light", app_page_host(live_url, token, "light"))
+    page = dashboard_page("/apps/support/app?light", app_page_host(live_url, token, "light", queue_path))
     queue = frame_of(page, "app")
     queue.get_by_text("Where is my order?").wait_for()
     screenshot(page, "support-queue-light", "app")
@@ -259,10 +268,10 @@ def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
 def test_open_support_case_popup_from_the_orders_more_actions_menu(
     live_support, dashboard_page, staff_api_client, order_with_lines, extension_token
 ):
-    live_url, _app = live_support
+    live_url, app = live_support
     token = extension_token(staff_api_client, "ORDER_DETAILS_MORE_ACTIONS")
     order_gid = graphene.Node.to_global_id("Order", order_with_lines.pk)
-    popup_url = QUEUE_URL.replace("queue", "open-case")
+    popup_url = dashboard_url_of(app, "order_details_more_actions").removeprefix(live_url)
 
     page = dashboard_page("/orders/popup", app_page_host(live_url, token, "light", popup_url, f"&orderId={order_gid}"))
     popup = frame_of(page, "app")

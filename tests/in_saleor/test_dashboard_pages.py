@@ -60,7 +60,7 @@ def test_manifest_urls_follow_the_address_it_was_fetched_from(client, support_pl
     settings.ALLOWED_HOSTS = ["api.shop.example"]
     support_plugin()
     manifest = client.get(MANIFEST_URL, HTTP_HOST="api.shop.example", secure=True).json()
-    assert manifest["appUrl"] == "https://api.shop.example" + QUEUE_URL
+    assert manifest["appUrl"] == "https://api.shop.example/plugins/global/saleor.support/app"
     assert manifest["id"] == "saleor.support.dashboard"
 
 
@@ -325,3 +325,18 @@ def test_queue_page_costs_the_same_queries_for_3_or_30_cases(
         return len(queries)
 
     assert queries_for_queue(3) == queries_for_queue(30)
+
+
+def test_staff_with_only_the_support_permission_work_the_queue(
+    client, support_staff_api_client, customer_case, support_app, extension_token
+):
+    token = extension_token(support_staff_api_client, QUEUE_MOUNT)
+    case = SupportCase.objects.get()
+
+    queue = post(client, QUEUE_URL, token)
+    note = post(client, ACTION_URL, token, "http://testserver", action="note", case=case.pk, body="Seen.")
+
+    assert queue.status_code == 200
+    assert "Where is my order?" in queue.content.decode()
+    assert note.status_code == 200
+    assert case.messages.filter(body="Seen.", is_internal=True).exists()

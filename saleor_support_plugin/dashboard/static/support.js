@@ -5,7 +5,8 @@
  *   into every form's hidden accessToken field, and an app page's empty shell posts it to load the page (the
  *   token never goes into a URL or a cookie).
  * - "theme" switches light/dark and is carried in the forms, so the next page keeps it.
- * - The page reports its height ("saleor:widget:resize") so an order widget is as tall as its content. */
+ * - The page reports its height so an order widget is as tall as its content: "widgetResize" (an AppBridge
+ *   action, Dashboard 3.23.8+) and "saleor:widget:resize" (the newer Dashboard's message). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -51,7 +52,9 @@
 
   tellDashboard({ type: "notifyReady", payload: { actionId: "support-ready-" + Date.now() } });
   function reportHeight() {
-    tellDashboard({ type: "saleor:widget:resize", height: Math.ceil(document.body.getBoundingClientRect().height) });
+    var height = Math.ceil(document.body.getBoundingClientRect().height);
+    tellDashboard({ type: "widgetResize", payload: { height: height, actionId: "support-resize-" + Date.now() } });
+    tellDashboard({ type: "saleor:widget:resize", height: height });
   }
   if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
   reportHeight();
