@@ -46,8 +46,8 @@ def build_manifest(base_url: str) -> dict[str, Any]:
         "author": "saleor-support-plugin",
         "permissions": list(APP_PERMISSIONS),
         "appUrl": plugin_url(base_url, APP_PATH),
-        "homepageUrl": "https://github.com/saleor-support-plugin/saleor-support-plugin",
-        "requiredSaleorVersion": ">=3.20",
+        # The plugin extends Saleor 3.23's schema and models; Saleor refuses the install elsewhere.
+        "requiredSaleorVersion": "^3.23.0",
         "extensions": [
             {
                 "identifier": "order-support-widget",
