@@ -18,7 +18,7 @@ from . import constants as c
 from .config import DEFAULTS, parse_settings, validate_configuration
 from .dashboard.manifest import MANIFEST_PATH, plugin_url
 from .dashboard.status import support_status
-from .dashboard.views import handle_app_request
+from .dashboard.views import handle_app_request, public_base_url
 from .inbound_webhook import handle_inbound_request
 from .runtime import SupportRuntime
 from .saleor_gateway import SaleorOrderGateway
@@ -297,7 +297,7 @@ class SupportPlugin(BasePlugin):
             c.STATUS_OVERDUE_CASES: str(status.overdue_cases),
             c.STATUS_NOTICES_SENT_7_DAYS: str(status.notices_sent_7_days),
             c.STATUS_NOTICES_NOT_SENT: str(status.notices_not_sent),
-            c.STATUS_APP_MANIFEST_URL: plugin_url(request.build_absolute_uri("/"), MANIFEST_PATH),
+            c.STATUS_APP_MANIFEST_URL: plugin_url(public_base_url(request), MANIFEST_PATH),
         }
         return [{**item, "value": values.get(item["name"], item.get("value"))} for item in self.configuration]
 

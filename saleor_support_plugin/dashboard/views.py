@@ -12,6 +12,7 @@ import binascii
 import uuid
 from collections.abc import Mapping
 
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -41,7 +42,7 @@ CASE = "case"
 
 def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime, access: StaffAccess) -> HttpResponse:
     path = path.strip("/")
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = public_base_url(request)
     origins = runtime.settings.dashboard_origins
     if request.method == "GET":
         return _get(path, base_url, origins, request.GET)
@@ -50,7 +51,7 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
         return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
     theme = clean_theme(request.POST.get("theme"))
     page = Page(base_url=base_url, dashboard_origins=origins, theme=theme, time_zone=time_zone)
-    if not _origin_allowed(request, base_url, origins):
+    if not _origin_allowed(request, origins):
         return render("refused.html", page, 403, message="This page can only be used from the Saleor Dashboard.")
     try:
         member = access.authenticate(request.POST.get("accessToken", ""))
@@ -88,10 +89,17 @@ def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str,
     return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
 
 
-def _origin_allowed(request: HttpRequest, base_url: str, origins: tuple[str, ...]) -> bool:
+def public_base_url(request: HttpRequest) -> str:
+    """Saleor's PUBLIC_URL when the deployment sets it (behind a proxy), else the address the request came to."""
+    public_url = getattr(django_settings, "PUBLIC_URL", None)
+    return (public_url or request.build_absolute_uri("/")).rstrip("/")
+
+
+def _origin_allowed(request: HttpRequest, origins: tuple[str, ...]) -> bool:
     origin = request.headers.get("Origin")
+    own = {_origin_of(public_base_url(request)), _origin_of(request.build_absolute_uri("/"))}
     # Browsers send Origin with every POST; a request without one is not a browser's cross-site form.
-    return origin is None or origin == _origin_of(base_url) or origin in origins
+    return origin is None or origin in own or origin in origins
 
 
 def _origin_of(url: str) -> str:

@@ -95,6 +95,16 @@ def test_app_page_and_popup_shells_show_no_data_and_pass_the_order_on(app_runtim
     assert tokens.asked == []
 
 
+def test_public_url_of_the_deployment_is_used_and_trusted(app_runtime, settings):
+    settings.PUBLIC_URL = "https://api.shop.example/"
+
+    manifest = json.loads(call(app_runtime, TokenBook(), "app/manifest", method="get").content)
+    own_form = call(app_runtime, TokenBook(), "app/queue", origin="https://api.shop.example", accessToken="good")
+
+    assert manifest["appUrl"] == "https://api.shop.example/plugins/global/saleor.support/app"
+    assert own_form.status_code == 200
+
+
 def test_form_from_another_origin_is_refused_before_the_token_is_read(app_runtime):
     tokens = TokenBook()
 
