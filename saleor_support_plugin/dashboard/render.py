@@ -14,7 +14,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
-from .manifest import ACTION_PATH, CASE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
+from .manifest import ACTION_PATH, CASE_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
 from .pages import QUEUE_PAGE_SIZE, SORT_LABELS
 
 HERE = Path(__file__).parent
@@ -63,7 +63,6 @@ def render(template: str, page: Page, status: int = 200, **context: Any) -> Http
         "action_url": plugin_url(page.base_url, ACTION_PATH),
         "queue_url": plugin_url(page.base_url, QUEUE_PATH),
         "case_url": plugin_url(page.base_url, CASE_PATH),
-        "widget_url": plugin_url(page.base_url, ORDER_WIDGET_PATH),
         "staff": page.staff,
         "choices": CHOICES,
         "sorts": list(SORT_LABELS.items()),
