@@ -70,7 +70,13 @@ def install_support_app(manifest: dict, manifest_url: str) -> App:
 
 
 @pytest.fixture
-def support_app(client, support_plugin) -> App:
+def addressed_by_request(settings) -> None:
+    """No PUBLIC_URL (Saleor's test settings set https://example.com): pages use the address they are asked at."""
+    settings.PUBLIC_URL = None
+
+
+@pytest.fixture
+def support_app(client, support_plugin, addressed_by_request) -> App:
     """The plugin active with a Dashboard URL, and its companion app installed from the manifest it serves."""
     support_plugin(dashboard_url=DASHBOARD_ORIGIN)
     response = client.get(MANIFEST_URL)

@@ -138,7 +138,9 @@ def dashboard_page(browser):
 
 
 @pytest.fixture
-def live_support(browser, live_server, client, support_plugin, staff_api_client, permission_manage_orders):
+def live_support(
+    browser, live_server, client, support_plugin, staff_api_client, permission_manage_orders, addressed_by_request
+):
     support_plugin(dashboard_url=DASHBOARD)
     staff_api_client.user.user_permissions.add(permission_manage_orders)
     manifest = client.get(MANIFEST_URL, HTTP_HOST=live_server.url.removeprefix("http://")).json()

@@ -13,7 +13,9 @@ from .dashboard import MANIFEST_URL, WIDGET_URL
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
 
-def test_install_app_command_installs_the_support_app_from_the_live_manifest(live_server, support_plugin, settings):
+def test_install_app_command_installs_the_support_app_from_the_live_manifest(
+    live_server, support_plugin, settings, addressed_by_request
+):
     # Saleor refuses to fetch manifests from loopback addresses unless told to (HTTP_IP_FILTER_*).
     settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = True
     support_plugin(dashboard_url="https://dashboard.shop.example")
@@ -27,7 +29,7 @@ def test_install_app_command_installs_the_support_app_from_the_live_manifest(liv
     assert installed_support_app() == app
 
 
-def test_a_second_install_is_refused_by_saleor(live_server, support_plugin, settings):
+def test_a_second_install_is_refused_by_saleor(live_server, support_plugin, settings, addressed_by_request):
     settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = True
     support_plugin()
     call_command("install_app", live_server.url + MANIFEST_URL, "--activate", "--quiet")

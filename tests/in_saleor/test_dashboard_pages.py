@@ -56,7 +56,14 @@ def test_manifest_passes_saleors_validation_and_installs_the_extensions(support_
     assert {p.codename for p in support_app.permissions.all()} == {"manage_orders", "manage_support"}
 
 
-def test_manifest_urls_follow_the_address_it_was_fetched_from(client, support_plugin, settings):
+def test_manifest_urls_use_saleors_public_url(client, support_plugin, settings):
+    settings.PUBLIC_URL = "https://api.shop.example/"
+    support_plugin()
+    manifest = client.get(MANIFEST_URL).json()
+    assert manifest["appUrl"] == "https://api.shop.example/plugins/global/saleor.support/app"
+
+
+def test_manifest_urls_follow_the_address_it_was_fetched_from(client, support_plugin, settings, addressed_by_request):
     settings.ALLOWED_HOSTS = ["api.shop.example"]
     support_plugin()
     manifest = client.get(MANIFEST_URL, HTTP_HOST="api.shop.example", secure=True).json()
