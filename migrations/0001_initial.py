@@ -4,50 +4,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DelayNotice',
+            name="DelayNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.UUIDField()),
-                ('order_number', models.CharField(blank=True, max_length=32)),
-                ('stage', models.CharField(choices=[('not_shipped', 'Not shipped within the handling time'), ('delivery_overdue', 'Shipment past its promised delivery date'), ('approval_pending', 'Fulfillment waiting for approval too long')], max_length=32)),
-                ('status', models.CharField(choices=[('pending', 'Queued'), ('sending', 'Sending'), ('retrying', 'Waiting to retry'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent')], default='pending', max_length=16)),
-                ('due_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('recipient', models.EmailField(blank=True, max_length=254)),
-                ('language_code', models.CharField(blank=True, max_length=35)),
-                ('message_id', models.CharField(blank=True, max_length=255)),
-                ('provider_message_id', models.CharField(blank=True, max_length=255)),
-                ('failure_reason', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_id", models.UUIDField()),
+                ("order_number", models.CharField(blank=True, max_length=32)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("not_shipped", "Not shipped within the handling time"),
+                            ("delivery_overdue", "Shipment past its promised delivery date"),
+                            ("approval_pending", "Fulfillment waiting for approval too long"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Queued"),
+                            ("sending", "Sending"),
+                            ("retrying", "Waiting to retry"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("due_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("recipient", models.EmailField(blank=True, max_length=254)),
+                ("language_code", models.CharField(blank=True, max_length=35)),
+                ("message_id", models.CharField(blank=True, max_length=255)),
+                ("provider_message_id", models.CharField(blank=True, max_length=255)),
+                ("failure_reason", models.TextField(blank=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'updated_at'], name='support_delaynotice_status_idx')],
-                'constraints': [models.UniqueConstraint(fields=('order_id', 'stage'), name='support_delaynotice_order_stage_uniq')],
+                "indexes": [models.Index(fields=["status", "updated_at"], name="support_delaynotice_status_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("order_id", "stage"), name="support_delaynotice_order_stage_uniq")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DelayWatch',
+            name="DelayWatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.UUIDField()),
-                ('order_number', models.CharField(blank=True, max_length=32)),
-                ('stage', models.CharField(choices=[('not_shipped', 'Not shipped within the handling time'), ('delivery_overdue', 'Shipment past its promised delivery date'), ('approval_pending', 'Fulfillment waiting for approval too long')], max_length=32)),
-                ('due_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_id", models.UUIDField()),
+                ("order_number", models.CharField(blank=True, max_length=32)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("not_shipped", "Not shipped within the handling time"),
+                            ("delivery_overdue", "Shipment past its promised delivery date"),
+                            ("approval_pending", "Fulfillment waiting for approval too long"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("due_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['due_at'], name='support_delaywatch_due_idx')],
-                'constraints': [models.UniqueConstraint(fields=('order_id', 'stage'), name='support_delaywatch_order_stage_uniq')],
+                "indexes": [models.Index(fields=["due_at"], name="support_delaywatch_due_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("order_id", "stage"), name="support_delaywatch_order_stage_uniq")
+                ],
             },
         ),
     ]

@@ -5,108 +5,237 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_support_plugin', '0001_initial'),
+        ("saleor_support_plugin", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delaynotice',
-            name='stage',
-            field=models.CharField(choices=[('not_shipped', 'Not shipped within the handling time'), ('delivery_overdue', 'Shipment past its promised delivery date'), ('approval_pending', 'Fulfillment waiting for approval too long'), ('escalation', 'Still late: support case opened')], max_length=32),
+            model_name="delaynotice",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("not_shipped", "Not shipped within the handling time"),
+                    ("delivery_overdue", "Shipment past its promised delivery date"),
+                    ("approval_pending", "Fulfillment waiting for approval too long"),
+                    ("escalation", "Still late: support case opened"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='delaynotice',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Queued'), ('sending', 'Sending'), ('retrying', 'Waiting to retry'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent'), ('escalated', 'Support case opened')], default='pending', max_length=16),
+            model_name="delaynotice",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Queued"),
+                    ("sending", "Sending"),
+                    ("retrying", "Waiting to retry"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("skipped", "Not sent"),
+                    ("escalated", "Support case opened"),
+                ],
+                default="pending",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='delaywatch',
-            name='stage',
-            field=models.CharField(choices=[('not_shipped', 'Not shipped within the handling time'), ('delivery_overdue', 'Shipment past its promised delivery date'), ('approval_pending', 'Fulfillment waiting for approval too long'), ('escalation', 'Still late: support case opened')], max_length=32),
+            model_name="delaywatch",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("not_shipped", "Not shipped within the handling time"),
+                    ("delivery_overdue", "Shipment past its promised delivery date"),
+                    ("approval_pending", "Fulfillment waiting for approval too long"),
+                    ("escalation", "Still late: support case opened"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='SupportCase',
+            name="SupportCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.UUIDField(blank=True, db_index=True, null=True)),
-                ('order_number', models.CharField(blank=True, max_length=32)),
-                ('customer_id', models.IntegerField(blank=True, db_index=True, null=True)),
-                ('customer_email', models.EmailField(blank=True, db_index=True, max_length=254)),
-                ('channel_slug', models.CharField(blank=True, max_length=255)),
-                ('origin', models.CharField(choices=[('storefront', 'Storefront'), ('email', 'Email'), ('phone', 'Phone'), ('staff', 'Staff'), ('automatic', 'Opened automatically')], max_length=16)),
-                ('topic', models.CharField(blank=True, max_length=32)),
-                ('status', models.CharField(choices=[('new', 'New'), ('open', 'Open'), ('waiting_on_customer', 'Waiting on customer'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='new', max_length=24)),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=8)),
-                ('category', models.CharField(choices=[('shipping_delay', 'Shipping delay'), ('return', 'Return'), ('damaged_item', 'Damaged item'), ('billing', 'Billing'), ('product_question', 'Product question'), ('complaint', 'Complaint'), ('cancellation', 'Cancellation'), ('other', 'Other')], default='other', max_length=24)),
-                ('assignee_id', models.IntegerField(blank=True, db_index=True, null=True)),
-                ('subject', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('last_message_at', models.DateTimeField()),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('first_response_due_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution_due_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_id", models.UUIDField(blank=True, db_index=True, null=True)),
+                ("order_number", models.CharField(blank=True, max_length=32)),
+                ("customer_id", models.IntegerField(blank=True, db_index=True, null=True)),
+                ("customer_email", models.EmailField(blank=True, db_index=True, max_length=254)),
+                ("channel_slug", models.CharField(blank=True, max_length=255)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("storefront", "Storefront"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("staff", "Staff"),
+                            ("automatic", "Opened automatically"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("topic", models.CharField(blank=True, max_length=32)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("open", "Open"),
+                            ("waiting_on_customer", "Waiting on customer"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="new",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("low", "Low"), ("normal", "Normal"), ("high", "High"), ("urgent", "Urgent")],
+                        default="normal",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("shipping_delay", "Shipping delay"),
+                            ("return", "Return"),
+                            ("damaged_item", "Damaged item"),
+                            ("billing", "Billing"),
+                            ("product_question", "Product question"),
+                            ("complaint", "Complaint"),
+                            ("cancellation", "Cancellation"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=24,
+                    ),
+                ),
+                ("assignee_id", models.IntegerField(blank=True, db_index=True, null=True)),
+                ("subject", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("last_message_at", models.DateTimeField()),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("first_response_due_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution_due_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'permissions': [('manage_support', 'Manage customer support cases.')],
-                'indexes': [models.Index(fields=['status', 'first_response_due_at'], name='support_case_status_due_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ('new', 'open', 'waiting_on_customer')), models.Q(('topic', ''), _negated=True)), fields=('order_id', 'topic'), name='support_case_one_open_per_order_topic')],
+                "permissions": [("manage_support", "Manage customer support cases.")],
+                "indexes": [
+                    models.Index(fields=["status", "first_response_due_at"], name="support_case_status_due_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            ("status__in", ("new", "open", "waiting_on_customer")),
+                            models.Q(("topic", ""), _negated=True),
+                        ),
+                        fields=("order_id", "topic"),
+                        name="support_case_one_open_per_order_topic",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseChange',
+            name="CaseChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=32)),
-                ('old_value', models.CharField(blank=True, max_length=256)),
-                ('new_value', models.CharField(blank=True, max_length=256)),
-                ('actor_type', models.CharField(choices=[('customer', 'Customer'), ('staff', 'Staff'), ('system', 'System'), ('app', 'App')], max_length=16)),
-                ('actor_user_id', models.IntegerField(blank=True, null=True)),
-                ('actor_app_id', models.IntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='saleor_support_plugin.supportcase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("field", models.CharField(max_length=32)),
+                ("old_value", models.CharField(blank=True, max_length=256)),
+                ("new_value", models.CharField(blank=True, max_length=256)),
+                (
+                    "actor_type",
+                    models.CharField(
+                        choices=[("customer", "Customer"), ("staff", "Staff"), ("system", "System"), ("app", "App")],
+                        max_length=16,
+                    ),
+                ),
+                ("actor_user_id", models.IntegerField(blank=True, null=True)),
+                ("actor_app_id", models.IntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="saleor_support_plugin.supportcase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('created_at', 'pk'),
+                "ordering": ("created_at", "pk"),
             },
         ),
         migrations.AddField(
-            model_name='delaynotice',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='delay_notices', to='saleor_support_plugin.supportcase'),
+            model_name="delaynotice",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="delay_notices",
+                to="saleor_support_plugin.supportcase",
+            ),
         ),
         migrations.CreateModel(
-            name='CaseTrigger',
+            name="CaseTrigger",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.UUIDField()),
-                ('key', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='triggers', to='saleor_support_plugin.supportcase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_id", models.UUIDField()),
+                ("key", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="triggers",
+                        to="saleor_support_plugin.supportcase",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('order_id', 'key'), name='support_casetrigger_order_key_uniq')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("order_id", "key"), name="support_casetrigger_order_key_uniq")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseMessage',
+            name="CaseMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_type', models.CharField(choices=[('customer', 'Customer'), ('staff', 'Staff'), ('system', 'System'), ('app', 'App')], max_length=16)),
-                ('author_user_id', models.IntegerField(blank=True, null=True)),
-                ('author_app_id', models.IntegerField(blank=True, null=True)),
-                ('author_name', models.CharField(blank=True, max_length=256)),
-                ('is_internal', models.BooleanField(default=False)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='saleor_support_plugin.supportcase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "author_type",
+                    models.CharField(
+                        choices=[("customer", "Customer"), ("staff", "Staff"), ("system", "System"), ("app", "App")],
+                        max_length=16,
+                    ),
+                ),
+                ("author_user_id", models.IntegerField(blank=True, null=True)),
+                ("author_app_id", models.IntegerField(blank=True, null=True)),
+                ("author_name", models.CharField(blank=True, max_length=256)),
+                ("is_internal", models.BooleanField(default=False)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="saleor_support_plugin.supportcase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('created_at', 'pk'),
-                'indexes': [models.Index(fields=['case', 'created_at'], name='support_message_case_idx')],
+                "ordering": ("created_at", "pk"),
+                "indexes": [models.Index(fields=["case", "created_at"], name="support_message_case_idx")],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_support_plugin', '0002_support_cases'),
+        ("saleor_support_plugin", "0002_support_cases"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supportcase',
-            name='escalated_at',
+            model_name="supportcase",
+            name="escalated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

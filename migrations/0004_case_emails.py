@@ -5,37 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_support_plugin', '0003_case_escalation'),
+        ("saleor_support_plugin", "0003_case_escalation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supportcase',
-            name='language_code',
-            field=models.CharField(default='en', max_length=35),
+            model_name="supportcase",
+            name="language_code",
+            field=models.CharField(default="en", max_length=35),
         ),
         migrations.CreateModel(
-            name='CaseEmail',
+            name="CaseEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('acknowledgement', 'Acknowledgement to the customer'), ('reply', 'Staff reply to the customer'), ('staff_notification', 'Customer message to staff'), ('resolved', 'Case resolved, to the customer')], max_length=24)),
-                ('dedupe_key', models.CharField(max_length=128, unique=True)),
-                ('recipient', models.EmailField(blank=True, max_length=254)),
-                ('status', models.CharField(choices=[('pending', 'Queued'), ('sending', 'Sending'), ('retrying', 'Waiting to retry'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent'), ('escalated', 'Support case opened')], default='pending', max_length=16)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('message_id', models.CharField(blank=True, max_length=255)),
-                ('provider_message_id', models.CharField(blank=True, max_length=255)),
-                ('failure_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='saleor_support_plugin.supportcase')),
-                ('case_message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='saleor_support_plugin.casemessage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acknowledgement", "Acknowledgement to the customer"),
+                            ("reply", "Staff reply to the customer"),
+                            ("staff_notification", "Customer message to staff"),
+                            ("resolved", "Case resolved, to the customer"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("dedupe_key", models.CharField(max_length=128, unique=True)),
+                ("recipient", models.EmailField(blank=True, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Queued"),
+                            ("sending", "Sending"),
+                            ("retrying", "Waiting to retry"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent"),
+                            ("escalated", "Support case opened"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("message_id", models.CharField(blank=True, max_length=255)),
+                ("provider_message_id", models.CharField(blank=True, max_length=255)),
+                ("failure_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="saleor_support_plugin.supportcase",
+                    ),
+                ),
+                (
+                    "case_message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="saleor_support_plugin.casemessage",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'recipient', 'created_at'], name='support_caseemail_ack_idx')],
+                "indexes": [models.Index(fields=["kind", "recipient", "created_at"], name="support_caseemail_ack_idx")],
             },
         ),
     ]

@@ -5,35 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_support_plugin', '0004_case_emails'),
+        ("saleor_support_plugin", "0004_case_emails"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseAttachment',
+            name="CaseAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=255)),
-                ('size', models.PositiveIntegerField()),
-                ('file', models.FileField(max_length=512, upload_to='saleor-support/attachments/%Y/%m/')),
-                ('case_message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='saleor_support_plugin.casemessage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=255)),
+                ("size", models.PositiveIntegerField()),
+                ("file", models.FileField(max_length=512, upload_to="saleor-support/attachments/%Y/%m/")),
+                (
+                    "case_message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="saleor_support_plugin.casemessage",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InboundEmail',
+            name="InboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=512, unique=True)),
-                ('sender', models.EmailField(blank=True, max_length=254)),
-                ('subject', models.CharField(blank=True, max_length=512)),
-                ('status', models.CharField(choices=[('added', 'Added to a case'), ('opened', 'Opened a case'), ('ignored', 'Ignored (automatic reply, bounce or list)'), ('rejected', 'Rejected')], max_length=16)),
-                ('reason', models.CharField(blank=True, max_length=256)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_emails', to='saleor_support_plugin.supportcase')),
-                ('case_message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_emails', to='saleor_support_plugin.casemessage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("message_id", models.CharField(max_length=512, unique=True)),
+                ("sender", models.EmailField(blank=True, max_length=254)),
+                ("subject", models.CharField(blank=True, max_length=512)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("added", "Added to a case"),
+                            ("opened", "Opened a case"),
+                            ("ignored", "Ignored (automatic reply, bounce or list)"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=256)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="inbound_emails",
+                        to="saleor_support_plugin.supportcase",
+                    ),
+                ),
+                (
+                    "case_message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="inbound_emails",
+                        to="saleor_support_plugin.casemessage",
+                    ),
+                ),
             ],
         ),
     ]

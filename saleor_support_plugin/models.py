@@ -298,3 +298,13 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DashboardSubmission(models.Model):
+    """A form sent from the Dashboard pages, once: a double click or a resubmitted page finds its key taken."""
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

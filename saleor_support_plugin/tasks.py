@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .case_emails import deliver_case_email
 from .cases import anonymize_customer_cases, escalate_overdue_cases
+from .dashboard import submissions
 from .email_delivery import Delivery
 from .notices import deliver_delay_notice
 from .order_changes import handle_order_change
@@ -91,6 +92,7 @@ def scan_delays_task() -> None:
     now = timezone.now()
     summary = scan_delays(now, enqueue_notice_delivery)
     escalated = escalate_overdue_cases(now)
+    submissions.forget_old(now)
     if summary.due or escalated:
         logger.info(
             "Support scan: %s delays due, %s notices queued, %s cases escalated.",

@@ -14,6 +14,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
+from . import submissions
 from .manifest import ACTION_PATH, CASE_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
 from .pages import QUEUE_PAGE_SIZE, SORT_LABELS
 
@@ -58,6 +59,7 @@ def render(template: str, page: Page, status: int = 200, **context: Any) -> Http
     values = {
         "theme": page.theme,
         "token": page.token,
+        "submission_key": submissions.new_key(),
         "dashboard_origins": " ".join(page.dashboard_origins),
         "static_url": plugin_url(page.base_url, STATIC_PATH),
         "action_url": plugin_url(page.base_url, ACTION_PATH),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from ..cases import Actor, CaseError
 from ..models import AuthorType, SupportCase
 from ..runtime import SupportRuntime
-from . import actions, pages
+from . import actions, pages, submissions
 from .manifest import (
     ACTION_PATH,
     APP_PATH,
@@ -38,6 +38,10 @@ from .session import DashboardRefusal, StaffAccess, StaffMember
 
 WIDGET = "widget"
 CASE = "case"
+
+
+class AlreadySent(Exception):
+    """The form's key was used before: a double click or a resent page."""
 
 
 def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime, access: StaffAccess) -> HttpResponse:
@@ -158,9 +162,13 @@ def perform_action(page: Page, member: StaffMember, form: Mapping[str, str], run
     case_id = form.get("case", "")
     try:
         with transaction.atomic():
+            if not submissions.claim(form.get("submission", "")):
+                raise AlreadySent()
             flash, case = _act(action, form, actor, page, runtime)
         error, draft = "", None
         case_id = str(case.pk)
+    except AlreadySent:
+        flash, error, draft = "This form was already sent; it was saved once.", "", None
     except CaseError as refused:
         flash, error = "", str(refused)
         draft = {"action": action, "case": int(case_id) if case_id.isdigit() else None, **_typed(form)}

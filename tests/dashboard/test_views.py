@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 import uuid
 from base64 import b64encode
 from dataclasses import dataclass, field
@@ -168,6 +169,7 @@ def test_order_widget_note_from_the_dashboard(app_runtime, orders, support_setti
         action="note",
         case=str(case.pk),
         body="Carrier delay.",
+        submission="note-1",
         return_to="widget",
         orderId=order_gid,
     )
@@ -175,6 +177,27 @@ def test_order_widget_note_from_the_dashboard(app_runtime, orders, support_setti
     assert "Where is my mug?" in widget.content.decode()
     assert "Internal note added." in noted.content.decode()
     assert CaseMessage.objects.filter(case=case, body="Carrier delay.", is_internal=True, author_user_id=1).exists()
+
+
+def test_a_form_sent_twice_is_acted_on_once(app_runtime, support_settings):
+    case = customer_case(support_settings)
+    form = {"accessToken": "good", "action": "reply", "case": str(case.pk), "body": "On its way.", "submission": "k1"}
+
+    first = call(app_runtime, TokenBook(), "app/action", origin="http://testserver", **form)
+    again = call(app_runtime, TokenBook(), "app/action", origin="http://testserver", **form)
+    keyless = call(app_runtime, TokenBook(), "app/action", origin="http://testserver", **{**form, "submission": ""})
+
+    assert "Reply sent to the customer." in first.content.decode()
+    assert "already sent" in again.content.decode()
+    assert "already sent" in keyless.content.decode()
+    assert case.messages.filter(body="On its way.").count() == 1
+
+
+def test_every_page_gives_its_forms_a_fresh_key(app_runtime):
+    pages = [call(app_runtime, TokenBook(), "app/queue", accessToken="good").content.decode() for _ in range(2)]
+
+    keys = [re.search(r'name="submission" value="([^"]+)"', page).group(1) for page in pages]
+    assert keys[0] != keys[1]
 
 
 def test_order_relay_ids():

@@ -4,6 +4,7 @@ authorised by a real token from Saleor's API, verified in-process."""
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import graphene
 import pytest
@@ -40,7 +41,8 @@ def order_gid(order) -> str:
 
 
 def post(client, url, token, origin=DASHBOARD_ORIGIN, **fields):
-    return client.post(url, {"accessToken": token, **fields}, HTTP_ORIGIN=origin)
+    """A form of the pages: every one carries its page's fresh submission key."""
+    return client.post(url, {"accessToken": token, "submission": uuid.uuid4().hex, **fields}, HTTP_ORIGIN=origin)
 
 
 def test_manifest_passes_saleors_validation_and_installs_the_extensions(support_app):
