@@ -37,12 +37,16 @@ def change_case(case: SupportCase, actor: Actor, data: Mapping[str, str], staff_
     ):
         value = data.get(name, "")
         if value:
-            if value not in allowed:
-                raise CaseError(f"'{value}' is not a valid {name}.", "invalid", name)
-            changes[name] = value
+            changes[name] = _checked(name, value, allowed)
     if "assignee" in data:
         changes["assignee_id"] = _assignee(data["assignee"], staff_ids)
     update_case(case, actor, **changes)
+
+
+def _checked(name: str, value: str, allowed: Collection[str]) -> str:
+    if value not in allowed:
+        raise CaseError(f"'{value}' is not a valid {name}.", "invalid", name)
+    return value
 
 
 def _assignee(value: str, staff_ids: Collection[int]) -> int | None:
@@ -61,14 +65,10 @@ def open_order_case(runtime: SupportRuntime, actor: Actor, order_id: uuid.UUID, 
     if not order.email:
         raise CaseError("This order has no customer email address to reply to.", "required", "email")
     channel = data.get("channel") or CaseChannel.STAFF
-    category = data.get("category") or CaseCategory.OTHER
-    priority = data.get("priority") or CasePriority.NORMAL
     if channel not in STAFF_CHANNELS:
         raise CaseError("Choose how the customer got in touch: phone, email or staff.", "invalid", "channel")
-    if category not in CaseCategory.values:
-        raise CaseError(f"'{category}' is not a valid category.", "invalid", "category")
-    if priority not in CasePriority.values:
-        raise CaseError(f"'{priority}' is not a valid priority.", "invalid", "priority")
+    category = _checked("category", data.get("category") or CaseCategory.OTHER, CaseCategory.values)
+    priority = _checked("priority", data.get("priority") or CasePriority.NORMAL, CasePriority.values)
     return open_case(
         settings=runtime.settings,
         author=actor,

@@ -55,7 +55,7 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
         return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
     theme = clean_theme(request.POST.get("theme"))
     page = Page(base_url=base_url, dashboard_origins=origins, theme=theme, time_zone=time_zone)
-    if not _origin_allowed(request, origins):
+    if not _origin_allowed(request, base_url, origins):
         return render("refused.html", page, 403, message="This page can only be used from the Saleor Dashboard.")
     try:
         member = access.authenticate(request.POST.get("accessToken", ""))
@@ -99,9 +99,9 @@ def public_base_url(request: HttpRequest) -> str:
     return (public_url or request.build_absolute_uri("/")).rstrip("/")
 
 
-def _origin_allowed(request: HttpRequest, origins: tuple[str, ...]) -> bool:
+def _origin_allowed(request: HttpRequest, base_url: str, origins: tuple[str, ...]) -> bool:
     origin = request.headers.get("Origin")
-    own = {_origin_of(public_base_url(request)), _origin_of(request.build_absolute_uri("/"))}
+    own = {_origin_of(base_url), _origin_of(request.build_absolute_uri("/"))}
     # Browsers send Origin with every POST; a request without one is not a browser's cross-site form.
     return origin is None or origin in own or origin in origins
 
