@@ -184,7 +184,7 @@ def body_text(message: Any) -> str:
     """The text part, or the HTML part as text; a part in an unknown charset is read as UTF-8 with replacements."""
     try:
         text, html = message.text, message.html
-    except (LookupError, UnicodeError, AssertionError):
+    except (LookupError, UnicodeError):
         text, html = raw_text(message), None
     text = text.replace("\r\n", "\n").replace("\r", "\n") if text else html_text(html or "")
     return clean(text)

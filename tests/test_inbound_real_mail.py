@@ -254,3 +254,10 @@ def test_the_corpus_bounces_are_recognised_by_structure_headers_and_content():
     reasons = [automatic_reason(parse(path)) for path in REAL_BOUNCES]
     assert all(reasons)
     assert {kind for kind in kinds if any(reason.startswith(kind) for reason in reasons)} == set(kinds)
+
+
+def test_a_part_in_an_unknown_charset_is_read_not_a_crash(case, inbound_runtime):
+    raw = (TALON / "standard_replies" / "apple_mail.eml").read_bytes().replace(b"iso-8859-1", b"x-no-such-charset")
+    message = as_reply_to(AnymailInboundMessage.parse_raw_mime_bytes(raw), case)
+    record = receive_email(message, inbound_runtime)
+    assert (record.status, record.case_message.body) == ("added", "Hello")
