@@ -37,6 +37,8 @@ setup(
         "django-anymail>=10.0",
         "celery>=5.3",
         "pybars3>=0.9.7",
+        # Dates and times in the reader's language with the store's time zone named (CLDR data).
+        "Babel>=2.12",
     ],
     extras_require={
         "test": [
@@ -47,6 +49,8 @@ setup(
             "mypy>=1.10",
             "django-stubs>=5.0",
             "redis>=5",
+            # Amazon SES through anymail's real backend (boto3's client, stubbed with botocore's Stubber).
+            "boto3>=1.24",
         ],
         # The browser tests (tests/in_saleor/test_dashboard_browser.py) drive Debian's chromium with it.
         "browser": ["playwright>=1.45"],
