@@ -41,6 +41,8 @@ setup(
         "flufl.bounce>=6,<7",
         # New text apart from quoted mail, quote headers in many languages.
         "mail-parser-reply>=1.36",
+        # Dates and times in the reader's language with the store's time zone named (CLDR data).
+        "Babel>=2.12",
     ],
     extras_require={
         "test": [
@@ -51,6 +53,8 @@ setup(
             "mypy>=1.10",
             "django-stubs>=5.0",
             "redis>=5",
+            # Amazon SES through anymail's real backend (boto3's client, stubbed with botocore's Stubber).
+            "boto3>=1.24",
         ],
         # The browser tests (tests/in_saleor/test_dashboard_browser.py) drive Debian's chromium with it.
         "browser": ["playwright>=1.45"],

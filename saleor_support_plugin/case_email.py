@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from anymail.message import AnymailMessage
-from django.utils import translation
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
@@ -59,8 +58,10 @@ def case_email_context(record: CaseEmail, case: SupportCase, settings: SupportSe
 
 
 def build_case_email(record: CaseEmail, case: SupportCase, recipient: str, settings: SupportSettings) -> AnymailMessage:
-    with translation.override(case.language_code or "en"):
-        context = {key: localize(value) for key, value in case_email_context(record, case, settings).items()}
+    context = {
+        key: localize(value, settings.calendar.timezone, case.language_code)
+        for key, value in case_email_context(record, case, settings).items()
+    }
     name = f"case_{record.kind}"
     rendered = render_email(name, context, case.language_code, settings.custom_templates.get(name))
     sender = from_address(settings)

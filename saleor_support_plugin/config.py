@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pybars
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -147,6 +146,8 @@ def validate_configuration(configuration: list[dict[str, Any]] | Mapping[str, An
         if message_and_code:
             message, code = message_and_code
             errors[name] = ValidationError(message, code=code)
+    for name, (message, code) in _email_checks(values, set(errors)).items():
+        errors.setdefault(name, ValidationError(message, code=code))
     if errors:
         raise ValidationError(errors)
 
@@ -174,13 +175,33 @@ def _parse_frozen(key: ConfigurationKey) -> SupportSettings:
     return parse_settings(dict(key))
 
 
+def _email_checks(values: Mapping[str, Any], bad_fields: set[str]) -> dict[str, tuple[str, str]]:
+    """Only on save: the merchant's templates render every email with what it must show, and the provider's
+    anymail backend accepts every email the plugin sends (email_check.py; it builds sample emails)."""
+    from .email_check import provider_problem, template_problems  # it builds emails, whose modules import this
+
+    settings = parse_settings(values)
+    problems: dict[str, tuple[str, str]] = {}
+    for name in c.EMAIL_TEMPLATE_NAMES:
+        fields = {"subject": c.subject_field(name), "body": c.body_field(name)}
+        if not bad_fields & set(fields.values()):
+            for part, message in template_problems(settings, name).items():
+                problems[fields[part]] = (message, INVALID)
+    if not bad_fields & {c.EMAIL_PROVIDER, c.EMAIL_PROVIDER_API_KEY, c.EMAIL_PROVIDER_OPTIONS, c.SENDER_ADDRESS}:
+        provider = provider_problem(settings)
+        if provider:
+            field_name, message, code = provider
+            problems[field_name] = (message, code)
+    return problems
+
+
 def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> SupportSettings:
     """Turn stored configuration into settings; values that fail validation fall back to defaults.
 
     Templates are taken as stored: they were checked on save, and compiling them is the sender's work.
     """
     values = config_values(configuration)
-    good = {name: value for name, value in values.items() if not _PARSE_CHECKS.get(name, _ok)(value, values)}
+    good = {name: value for name, value in values.items() if not _FIELD_CHECKS.get(name, _ok)(value, values)}
     merged = {**DEFAULTS, **good}
     return SupportSettings(
         sender_address=_text(merged[c.SENDER_ADDRESS]),
@@ -348,18 +369,6 @@ def _check_webhook_secret(value: Any, values: Mapping[str, Any]) -> Check:
     return None
 
 
-def _check_handlebars(value: Any, values: Mapping[str, Any]) -> Check:
-    source = _text(value)
-    if not source:
-        return None
-    try:
-        # Rendering once with no values also catches what only fails at render time (a missing partial).
-        pybars.Compiler().compile(source)({})
-    except Exception as error:  # pybars reports syntax errors with several exception types
-        return f"The template cannot be used: {error}", INVALID
-    return None
-
-
 def _check_timezone(value: Any, values: Mapping[str, Any]) -> Check:
     name = _text(value) or "UTC"
     try:
@@ -429,11 +438,4 @@ _FIELD_CHECKS = {
     c.INBOUND_WEBHOOK_SECRET: _check_webhook_secret,
     c.DASHBOARD_URL: _check_dashboard_url,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
-    **{c.subject_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},
-    **{c.body_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},
 }
-TEMPLATE_FIELDS = frozenset(
-    [c.subject_field(name) for name in c.EMAIL_TEMPLATE_NAMES] + [c.body_field(name) for name in c.EMAIL_TEMPLATE_NAMES]
-)
-# What parsing re-checks: everything cheap. Templates are only checked when saved.
-_PARSE_CHECKS = {name: check for name, check in _FIELD_CHECKS.items() if name not in TEMPLATE_FIELDS}

@@ -16,7 +16,7 @@ from anymail.message import AnymailMessage
 from django.db.models import F, Model
 
 from .config import SupportSettings
-from .mail import get_mail_connection, is_transient
+from .mail import fit_to_provider, get_mail_connection, is_transient
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def send(
     try:
         message = build()
         message.connection = get_mail_connection(settings)
+        fit_to_provider(message, message.connection)
         message.send()
     except Exception as error:
         logger.warning("%s %s not sent: %s", type(record).__name__, record.pk, error)

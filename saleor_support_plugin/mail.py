@@ -2,14 +2,25 @@
 
 The provider and its key come from the plugin configuration, read where the email is sent (in the Celery
 worker), so secrets never travel in task arguments.
+
+Providers differ in what a message may carry: Postmark, SparkPost, Mailjet, Postal, Mailtrap and Amazon SES
+with a message-tag name take one tag, Postal and MailerSend no metadata. `fit_to_provider` asks the
+provider's own anymail backend (its payload builder, which raises AnymailUnsupportedFeature) and keeps what
+the backend accepts: all tags, else the first with the full list in the metadata; metadata, else the same
+values as JSON in an `X-Metadata` header (as anymail itself does for Amazon SES and Resend).
 """
 
 from __future__ import annotations
 
+import json
 import smtplib
 from email.utils import formataddr
+from typing import Any
 
-from anymail.exceptions import AnymailAPIError, AnymailError
+from anymail.backends.base import AnymailBaseBackend
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailUnsupportedFeature
+from anymail.message import AnymailMessage
+from anymail.utils import UNSET
 from django.conf import settings as django_settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -17,7 +28,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from .config import SupportSettings
 
 # Anymail names the credential differently for a few providers.
-API_KEY_ARGUMENT = {"postmark": "server_token", "sparkpost": "api_key", "mailjet": "api_key"}
+API_KEY_ARGUMENT = {
+    "postmark": "server_token",
+    "mailersend": "api_token",
+    "mailtrap": "api_token",
+    "scaleway": "secret_key",
+}
+METADATA_HEADER = "X-Metadata"
 RETRYABLE_HTTP_STATUSES = {408, 425, 429}
 
 
@@ -29,6 +46,40 @@ def get_mail_connection(settings: SupportSettings) -> BaseEmailBackend:
     if settings.email_provider_api_key:
         options[API_KEY_ARGUMENT.get(settings.email_provider, "api_key")] = settings.email_provider_api_key
     return get_connection(f"anymail.backends.{settings.email_provider}.EmailBackend", **options)
+
+
+def fit_to_provider(message: AnymailMessage, connection: BaseEmailBackend) -> AnymailMessage:
+    """Carry the message's tags and metadata in the form the connection's provider accepts (in place)."""
+    if not isinstance(connection, AnymailBaseBackend):
+        return message  # Django's own backends send the MIME message; tags and metadata are not theirs
+    tags = list(message.tags) if isinstance(message.tags, list | tuple) else []
+    metadata = dict(message.metadata) if isinstance(message.metadata, dict) else {}
+    if tags and not accepts(connection, message, tags=tags):
+        message.tags = tags[:1] if accepts(connection, message, tags=tags[:1]) else UNSET
+        metadata["tags"] = ",".join(tags)
+    if metadata and not accepts(connection, message, metadata=metadata):
+        message.extra_headers = {**message.extra_headers, METADATA_HEADER: json.dumps(metadata, sort_keys=True)}
+        metadata = {}
+    message.metadata = metadata or UNSET  # anymail passes even an empty value to the backend, which may refuse it
+    return message
+
+
+def accepts(connection: AnymailBaseBackend, message: AnymailMessage, **feature: Any) -> bool:
+    """Whether the provider's backend builds a payload for a plain message with this one feature (no I/O)."""
+    probe = AnymailMessage(subject="-", body="-", from_email=message.from_email, to=message.to, **feature)
+    try:
+        build_payload(connection, probe)
+    except AnymailUnsupportedFeature:
+        return False
+    return True
+
+
+def build_payload(connection: AnymailBaseBackend, message: AnymailMessage) -> Any:
+    """What the backend would send for the message, built as anymail builds it when sending, without I/O."""
+    payload = connection.build_message_payload(message, connection.send_defaults)
+    if hasattr(payload, "get_request_params"):  # HTTP APIs serialize (and check some features) here
+        payload.get_request_params(getattr(connection, "api_url", ""))
+    return payload
 
 
 def from_address(settings: SupportSettings) -> str:

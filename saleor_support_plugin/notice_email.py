@@ -7,7 +7,6 @@ from email.utils import make_msgid
 from typing import Any
 
 from anymail.message import AnymailMessage
-from django.utils import translation
 
 from .config import SupportSettings
 from .delay_rules import DelayStage, promised_delivery_days, revised_estimate
@@ -46,9 +45,10 @@ def build_delay_notice_message(
     now: datetime.datetime,
     notice_id: int,
 ) -> AnymailMessage:
-    context = delay_notice_context(order, stage, settings, now)
-    with translation.override(order.language_code or "en"):
-        context = {key: localize(value) for key, value in context.items()}
+    context = {
+        key: localize(value, settings.calendar.timezone, order.language_code)
+        for key, value in delay_notice_context(order, stage, settings, now).items()
+    }
     rendered = render_email("delay_notice", context, order.language_code, settings.custom_templates.get("delay_notice"))
     sender = from_address(settings)
     message = AnymailMessage(

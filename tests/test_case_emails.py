@@ -1,13 +1,17 @@
 import datetime
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from saleor_support_plugin.business_days import BusinessCalendar
+from saleor_support_plugin.case_email import build_case_email
 from saleor_support_plugin.case_emails import deliver_case_email
 from saleor_support_plugin.cases import Actor, CaseOrder, add_message, open_case, open_or_update_topic_case, update_case
+from saleor_support_plugin.config import CustomTemplate
 from saleor_support_plugin.email_delivery import Delivery
 from saleor_support_plugin.models import AuthorType, CaseChannel, CaseEmail, CaseEmailKind, CaseStatus
 from saleor_support_plugin.reply_tokens import make_token, read_token
@@ -175,3 +179,57 @@ def test_a_case_staff_open_after_a_phone_call_sends_only_the_acknowledgement(
         )
     assert [(m.tags[-1], m.to) for m in mail.outbox] == [(CaseEmailKind.ACKNOWLEDGEMENT, ["jane@example.com"])]
     assert not CaseEmail.objects.filter(case=case, kind=CaseEmailKind.REPLY).exists()
+
+
+def test_subjects_and_text_are_not_html_escaped(open_jane_case, use_settings, django_capture_on_commit_callbacks):
+    use_settings(staff_inbox="team@shop.example")
+    case = open_jane_case("Where's my order & invoice?")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_message(case, AGENT, "Tom & Jerry's parcel <b>left</b> today.")
+    (ack,) = sent(CaseEmailKind.ACKNOWLEDGEMENT)
+    assert ack.subject == f"[Case #{case.pk}] We received your message: Where's my order & invoice?"
+    assert "Where's my order & invoice?" in ack.body
+    assert "Where&#x27;s my order &amp; invoice?" in ack.alternatives[0][0]
+    (to_staff,) = sent(CaseEmailKind.STAFF_NOTIFICATION)
+    assert to_staff.subject == f"[Case #{case.pk}] New message from jane@example.com: Where's my order & invoice?"
+    (reply,) = sent(CaseEmailKind.REPLY)
+    assert reply.subject == f"Re: [Case #{case.pk}] Where's my order & invoice?"
+    assert reply.body.startswith("Tom & Jerry's parcel <b>left</b> today.")
+    assert "Tom &amp; Jerry&#x27;s parcel &lt;b&gt;left&lt;/b&gt; today." in reply.alternatives[0][0]
+
+
+@pytest.mark.parametrize(
+    ("template", "reason"),
+    [
+        # Saved before templates were checked on save (or stored some other way): cut short by pybars.
+        ("<p>Hello,{{#if author_name}}{{author_name}}<br>{{{body_html}}}</p>", "not understood from"),
+        ("<p>Hello, we have answered your case #{{case_number}}.</p>", "does not show the message"),
+    ],
+)
+def test_a_reply_whose_template_would_lose_the_message_fails_and_is_not_sent(
+    open_jane_case, use_settings, django_capture_on_commit_callbacks, template, reason
+):
+    use_settings(custom_templates={"case_reply": CustomTemplate(body=template)})
+    case = open_jane_case()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_message(case, AGENT, "It ships today.")
+    assert mail.outbox == []
+    record = CaseEmail.objects.get(case=case, kind=CaseEmailKind.REPLY)
+    assert record.status == "failed"
+    assert reason in record.failure_reason
+
+
+def test_times_are_in_the_store_zone_and_the_case_language_with_the_zone(open_jane_case, use_settings):
+    runtime = use_settings(calendar=BusinessCalendar(timezone=ZoneInfo("Europe/Berlin")))
+    case = open_jane_case()
+    case.first_response_due_at = datetime.datetime(2026, 11, 30, 22, 0, tzinfo=datetime.UTC)  # 23:00 in Berlin
+    record = CaseEmail.objects.get(case=case, kind=CaseEmailKind.ACKNOWLEDGEMENT)
+    english = build_case_email(record, case, "jane@example.com", runtime.settings)
+    assert "We will answer by November 30, 2026, 11:00 PM CET." in english.body
+    assert "11:00 PM CET." in english.alternatives[0][0]
+    case.language_code = "de"
+    german = build_case_email(record, case, "jane@example.com", runtime.settings)
+    assert "Wir antworten bis 30. November 2026, 23:00 MEZ." in german.body
+    for message in (english, german):
+        assert ".." not in message.body

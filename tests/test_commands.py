@@ -1,12 +1,15 @@
 import datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from saleor_support_plugin.business_days import BusinessCalendar
 from saleor_support_plugin.models import DelayNotice, DelayWatch
+from saleor_support_plugin.order_changes import handle_order_change
 from tests.conftest import make_order
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,12 @@ def test_scan_refuses_while_the_plugin_is_inactive(shop, use_settings):
     use_settings(active=False)
     with pytest.raises(CommandError, match="not active"):
         run("support_scan_delays")
+
+
+def test_dry_run_shows_due_times_in_the_store_zone(orders, use_settings):
+    runtime = use_settings(calendar=BusinessCalendar(timezone=ZoneInfo("Europe/Berlin")))
+    # Paid Monday 2 Nov 2026 10:00 UTC, 2 handling days: due at midnight Berlin time after Wednesday.
+    order = orders.put(make_order(paid_at=datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)))
+    handle_order_change(order.id, runtime)
+    out, _ = run("support_scan_delays", "--dry-run")
+    assert f"order #{order.number}: not_shipped, due November 5, 2026, 12:00 AM CET" in out

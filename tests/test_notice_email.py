@@ -26,7 +26,7 @@ def test_not_shipped_notice_names_order_items_new_date_and_support(support_setti
     assert "has not shipped within the 2 business days" in body
     assert "2 × Blue Mug (Large)" in body
     assert "Plate" not in body  # already shipped: not what is late
-    assert "We now expect to ship it by Nov. 10, 2026" in body
+    assert "We now expect to ship it by November 10, 2026" in body
     assert "help@shop.example" in body
     assert "+1 555 0100" in body
     assert "within 1 business day" in body
@@ -38,7 +38,7 @@ def test_delivery_overdue_notice_gives_promised_date_and_tracking(support_settin
     message = build_delay_notice_message(order, DelayStage.DELIVERY_OVERDUE, support_settings, NOW, notice_id=8)
     assert message.subject == "Your order #77 is running late"
     # Shipped Monday 2 Nov with 3 business days promised: expected by Thursday 5 Nov.
-    assert "by Nov. 5, 2026, the date we expected it to arrive" in message.body
+    assert "by November 5, 2026, the date we expected it to arrive" in message.body
     assert "Tracking number(s): 1Z999" in message.body
     assert "2 × Blue Mug (Large)" in message.body
 
@@ -110,16 +110,17 @@ def test_a_merchants_handlebars_template_replaces_the_built_in_one(support_setti
 
     custom = CustomTemplate(
         subject="Order {{order_number}}: a short delay",
-        body="<p>Hi {{customer_first_name}},</p><p>{{#each items}}{{quantity}} x {{name}}<br>{{/each}}</p>",
+        body="<p>Hi {{customer_first_name}}, about #{{order_number}}:</p>"
+        "<p>{{#each items}}{{quantity}} x {{name}}<br>{{/each}}</p>",
     )
     settings = replace(support_settings, custom_templates={"delay_notice": custom})
     order = make_order(number="88", customer_first_name="<Eve>")
     message = build_delay_notice_message(order, DelayStage.NOT_SHIPPED, settings, NOW, notice_id=6)
     assert message.subject == "Order 88: a short delay"
     html = message.alternatives[0][0]
-    assert html.startswith("<p>Hi &lt;Eve&gt;,</p>")
+    assert html.startswith("<p>Hi &lt;Eve&gt;, about #88:</p>")
     assert "2 x Blue Mug (Large)" in html
-    assert message.body == "Hi <Eve>,\n2 x Blue Mug (Large)\n"
+    assert message.body == "Hi <Eve>, about #88:\n2 x Blue Mug (Large)\n"
 
 
 def test_a_custom_subject_alone_keeps_the_built_in_body(support_settings):

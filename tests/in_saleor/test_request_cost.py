@@ -45,6 +45,10 @@ def build_plugins_as_a_request_does():
     return get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
 
 
+def test_the_merchant_configuration_is_one_saleor_would_save():
+    config.validate_configuration(merchant_configuration())
+
+
 def test_building_the_plugin_for_requests_parses_and_compiles_nothing(support_plugin, order_with_lines, work):
     support_plugin(**merchant_configuration())
     fulfillment = order_with_lines.fulfillments.create(fulfillment_order=1)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ...cases import escalate_overdue_cases
+from ...display_time import format_customer_time
 from ...progress import ProgressBar
 from ...runtime import load_runtime
 from ...scan import ScanSummary, count_due, preview_due, scan_delays
@@ -27,9 +28,8 @@ class Command(BaseCommand):
         if dry_run:
             summary, first_rows = preview_due(now)
             for row in first_rows:
-                self.stdout.write(
-                    f"  order #{row.order_number or row.order_id}: {row.stage}, due {row.due_at:%Y-%m-%d %H:%M}"
-                )
+                due = format_customer_time(row.due_at, runtime.settings.calendar.timezone, "en")
+                self.stdout.write(f"  order #{row.order_number or row.order_id}: {row.stage}, due {due}")
             self._report(summary, "would be queued")
             return
         bar = ProgressBar(count_due(now), "Scanning", self.stderr)
