@@ -8,11 +8,12 @@ from __future__ import annotations
 from saleor_support_plugin import constants as c
 
 # About 1 KB of handlebars per email, with the blocks and variables a merchant's template uses.
+ITEMS = "<table>{{#each items}}<tr><td>{{name}}</td><td>&times; {{quantity}}</td></tr>{{/each}}</table>"
 TEMPLATE_BODY = (
     "<div style='font-family: sans-serif; color: #222'>"
     "<h1>{{#if customer_first_name}}Hello {{customer_first_name}},{{else}}Hello,{{/if}}</h1>"
     "<p>Thank you for shopping with us. This message is about order {{order_number}}{{case_number}}.</p>"
-    "{{#if items}}<table>{{#each items}}<tr><td>{{name}}</td><td>&times; {{quantity}}</td></tr>{{/each}}</table>{{/if}}"
+    "{{ITEMS}}"
     "{{#if body_html}}<blockquote>{{{body_html}}}</blockquote>{{/if}}"
     "<p>{{#if revised_date}}We now expect it by {{revised_date}}.{{/if}}"
     "{{#if first_response_due}} We will answer by {{first_response_due}}.{{/if}}</p>"
@@ -42,5 +43,6 @@ def merchant_configuration() -> dict[str, str]:
         values[c.subject_field(name)] = (
             "[Acme] {{#if order_number}}Order {{order_number}}{{else}}Case {{case_number}}{{/if}}"
         )
-        values[c.body_field(name)] = TEMPLATE_BODY
+        # Only the delay notice has the order's items.
+        values[c.body_field(name)] = TEMPLATE_BODY.replace("{{ITEMS}}", ITEMS if name == "delay_notice" else "")
     return values
