@@ -47,6 +47,10 @@ setup(
             "mypy>=1.10",
             "django-stubs>=5.0",
             "redis>=5",
+            # Inbound webhooks of every provider in the tests: Amazon SES (boto3), Postal (cryptography), Resend (svix);
+            # responses stubs the transport where a webhook fetches the message from the provider's API.
+            "django-anymail[amazon-ses,postal,resend]",
+            "responses>=0.23",
         ],
         # The browser tests (tests/in_saleor/test_dashboard_browser.py) drive Debian's chromium with it.
         "browser": ["playwright>=1.45"],
