@@ -11,7 +11,8 @@ What the provider gets back:
 - 400: wrong credentials or signature, or a post the provider's view cannot read (malformed body, a tracking
   event sent to the inbound URL). Nothing is stored; the provider should not retry it.
 - 503: a transient fault — the database or file storage failed, or fetching the message from the provider's
-  API failed (unreachable, 5xx, rate limit, key refused). Nothing half-filed is kept; the provider retries.
+  API or from S3 (Amazon SES) failed (unreachable, 5xx, rate limit, key refused). Nothing half-filed is kept;
+  the provider retries.
 - 200: every message was handled. A message whose filing fails because of its content is recorded as
   rejected (reason "Not filed: …") and logged, so its redelivery is recognised and it is never retried.
   Filing is idempotent: a Message-ID received before is stored once.
@@ -73,7 +74,8 @@ def inbound_view(provider: str, secret: str, api_key: str, options: Mapping[str,
 def inbound_setup_problem(
     provider: str, secret: str, api_key: str, options: Mapping[str, Any]
 ) -> tuple[str, str] | None:
-    """None when received mail can be checked and read; else (message, "missing-option" | "unusable")."""
+    """None when received mail can be checked and read; else (message, "missing" | "unusable"):
+    "missing" names a setting the email provider options lack, "unusable" anything else."""
     try:
         inbound_view(provider, secret, api_key, options)
     except AnymailConfigurationError as error:
@@ -140,18 +142,21 @@ def read_events(view: Any, request: Any) -> list[Any] | HttpResponse:
         return HttpResponseBadRequest("The post cannot be read.")
     try:
         return list(view.parse_events(request))
-    except requests.RequestException as error:
-        if not _transient_api_error(error):
-            logger.warning("Inbound email dropped, the provider's API refused the message", exc_info=True)
-            return HttpResponseBadRequest("The message cannot be fetched.")
-        logger.error("Inbound email not fetched from the provider's API, it will retry", exc_info=True)
-        return HttpResponse("Try again later.", status=503)
-    except TRANSIENT_ERRORS:
-        logger.error("Inbound email not fetched, it will retry", exc_info=True)
-        return HttpResponse("Try again later.", status=503)
-    except Exception:
+    except Exception as error:
+        if transient_fetch_error(error):
+            logger.error("Inbound email not fetched from the provider, it will retry", exc_info=True)
+            return HttpResponse("Try again later.", status=503)
         logger.warning("Inbound email dropped, the post cannot be read", exc_info=True)
         return HttpResponseBadRequest("The post cannot be read.")
+
+
+def transient_fetch_error(error: Exception) -> bool:
+    """Whether reading the post failed for a reason that may pass: fetching from the provider's API or storage."""
+    if isinstance(error, requests.RequestException):
+        return _transient_api_error(error)
+    # The S3 download of Amazon SES's S3 action: boto's errors (a refused key may be fixed), urllib3's while streaming.
+    boto = any(cls.__module__.startswith(("botocore.", "urllib3.")) for cls in type(error).__mro__)
+    return boto or isinstance(error, TRANSIENT_ERRORS)
 
 
 def _transient_api_error(error: requests.RequestException) -> bool:

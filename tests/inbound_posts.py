@@ -160,12 +160,22 @@ def mailtrap_post(raw: str, bad: bool) -> ProviderPost:
 
 def amazon_ses_post(raw: str, bad: bool) -> ProviderPost:
     """An SNS notification for an SES receipt rule with an SNS action (the message inline, base64)."""
+    action = {"type": "SNS", "encoding": "BASE64"}
+    return _sns_notification(action, {"content": base64.b64encode(raw.encode()).decode()})
+
+
+def amazon_ses_s3_post(bucket: str, key: str) -> ProviderPost:
+    """An SNS notification for an SES receipt rule with an S3 action: the message is in the bucket."""
+    return _sns_notification({"type": "S3", "bucketName": bucket, "objectKey": key}, {})
+
+
+def _sns_notification(action: dict[str, str], extra: dict[str, str]) -> ProviderPost:
     sns_id = str(uuid.uuid4())
     notification = {
         "notificationType": "Received",
         "mail": {"timestamp": "2026-11-02T10:00:00.000Z", "source": "jane@example.com", "messageId": sns_id},
-        "receipt": {"recipients": ["support@shop.example"], "action": {"type": "SNS", "encoding": "BASE64"}},
-        "content": base64.b64encode(raw.encode()).decode(),
+        "receipt": {"recipients": ["support@shop.example"], "action": action},
+        **extra,
     }
     sns = {
         "Type": "Notification",

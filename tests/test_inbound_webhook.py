@@ -4,9 +4,12 @@ for it, and nothing a provider can post answers 5xx unless the fault is transien
 from __future__ import annotations
 
 import base64
+import http.server
 import importlib
 import json
 import pkgutil
+import socket
+import threading
 from typing import Any
 
 import anymail.webhooks
@@ -22,7 +25,15 @@ from saleor_support_plugin.config import validate_configuration
 from saleor_support_plugin.inbound_webhook import handle_inbound_request, inbound_view_class
 from saleor_support_plugin.models import CaseEmail, InboundEmail, SupportCase
 from tests.email_corpus import corpus_bytes
-from tests.inbound_posts import SECRET, SIGNED, SIGNING_OPTIONS, ProviderPost, brevo_post, provider_post
+from tests.inbound_posts import (
+    SECRET,
+    SIGNED,
+    SIGNING_OPTIONS,
+    ProviderPost,
+    amazon_ses_s3_post,
+    brevo_post,
+    provider_post,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailWarning")]
 
@@ -227,6 +238,61 @@ def test_fetching_the_message_from_the_providers_api(receiving, status, answer):
         )
         response = handle_inbound_request(request, receiving("resend"))
     assert response.status_code == answer
+    assert nothing_stored_nor_sent()
+
+
+@pytest.fixture
+def s3_bucket():
+    """An S3 endpoint on 127.0.0.1 holding objects (path-style GetObject), for SES's S3 receipt action."""
+    objects: dict[str, bytes] = {}
+
+    class S3(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = objects.get(self.path.split("?")[0])
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), S3)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", objects
+    server.shutdown()
+    server.server_close()
+
+
+def s3_options(endpoint: str) -> dict[str, Any]:
+    """What a merchant puts into the email provider options for SES's S3 action (boto3's session and client)."""
+    return {
+        "session_params": {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"},
+        "client_params": {
+            "endpoint_url": endpoint,
+            "region_name": "us-east-1",
+            "config": {"s3": {"addressing_style": "path"}, "retries": {"max_attempts": 1}},
+        },
+    }
+
+
+def test_amazon_ses_s3_action_message_is_downloaded_and_filed(receiving, s3_bucket):
+    endpoint, objects = s3_bucket
+    objects["/inbound-mail/abc123"] = message()
+    runtime = receiving("amazon_ses", email_provider_options=s3_options(endpoint))
+    response = post(runtime, amazon_ses_s3_post("inbound-mail", "abc123"))
+    assert response.status_code == 200
+    assert InboundEmail.objects.get().status == "opened"
+
+
+def test_amazon_ses_s3_unreachable_answers_503(receiving):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    runtime = receiving("amazon_ses", email_provider_options=s3_options(f"http://127.0.0.1:{port}"))
+    assert post(runtime, amazon_ses_s3_post("inbound-mail", "abc123")).status_code == 503
     assert nothing_stored_nor_sent()
 
 
