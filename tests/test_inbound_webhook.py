@@ -188,24 +188,42 @@ def test_a_post_the_providers_view_cannot_read_is_refused_not_retried(receiving,
 
 
 def test_a_message_that_cannot_be_filed_is_recorded_and_not_retried(receiving):
-    # A NUL byte in the subject: PostgreSQL refuses it in a text column.
-    raw = message().replace(b"Subject: Fwd:", b"Subject: Fwd:\x00")
+    # A real-world hazard: an attachment named with path elements, which Django's storage refuses.
+    raw = corpus_bytes("with_attachment.eml", case=1, token="x").replace(b'"mug.png"', b'"../../mug.png"')
     runtime = receiving("mailgun")
     assert post(runtime, provider_post("mailgun", raw)).status_code == 200
     assert post(runtime, provider_post("mailgun", raw)).status_code == 200  # the provider's redelivery
     record = InboundEmail.objects.get()
-    assert record.message_id == "<forwarded-4@mail.example.com>"
+    assert record.message_id == "<attachment-10@mail.example.com>"
+    assert CaseEmail.objects.count() <= 1  # filed or not, never answered twice
 
 
-def test_one_unfileable_message_does_not_stop_the_others_in_the_same_post(receiving):
+def test_one_unfileable_message_does_not_stop_the_others_in_the_same_post(receiving, monkeypatch):
+    # Whatever makes a message unfileable is a bug to fix where it is; the door's part is the same for all.
+    from saleor_support_plugin import inbound
+
+    real_file_email = inbound.file_email
+
+    def file_email(message: Any, runtime: Any) -> Any:
+        if "poison" in (message.get("Subject") or ""):
+            raise ValueError("a header this code cannot handle")
+        return real_file_email(message, runtime)
+
+    monkeypatch.setattr(inbound, "file_email", file_email)
     good = json.loads(brevo_post(message().decode(), False).body)["items"][0]
     other = corpus_bytes("forwarded.eml", "joe@example.com", order_number="2078").replace(b"forwarded-4", b"fw-5")
-    bad = json.loads(brevo_post(other.replace(b"Subject: Fwd:", b"Subject: \x00").decode(), False).body)["items"][0]
+    bad = json.loads(brevo_post(other.replace(b"Subject: Fwd:", b"Subject: poison").decode(), False).body)["items"][0]
     body = json.dumps({"items": [bad, good]}).encode()
     response = post(receiving("brevo"), ProviderPost("application/json", body))
     assert response.status_code == 200
-    statuses = dict(InboundEmail.objects.values_list("message_id", "status"))
-    assert statuses == {"<fw-5@mail.example.com>": "rejected", "<forwarded-4@mail.example.com>": "opened"}
+    records = {r.message_id: (r.status, r.reason) for r in InboundEmail.objects.all()}
+    assert records == {
+        "<fw-5@mail.example.com>": ("rejected", "Not filed: ValueError: a header this code cannot handle"),
+        "<forwarded-4@mail.example.com>": ("opened", ""),
+    }
+    assert SupportCase.objects.count() == 1
+    assert post(receiving("brevo"), ProviderPost("application/json", body)).status_code == 200  # redelivered
+    assert (InboundEmail.objects.count(), SupportCase.objects.count()) == (2, 1)
 
 
 def test_a_database_fault_answers_503_so_the_provider_retries(receiving, monkeypatch):
