@@ -325,8 +325,8 @@ def _check_options_for_receiving(value: Any, values: Mapping[str, Any]) -> Check
     if problem:
         return problem
     inbound = _inbound_problem(values)
-    if inbound and inbound[1] == "missing":
-        return inbound[0], REQUIRED
+    if inbound and inbound[1] in ("missing", "option"):
+        return inbound[0], REQUIRED if inbound[1] == "missing" else INVALID
     return None
 
 

@@ -74,8 +74,8 @@ def inbound_view(provider: str, secret: str, api_key: str, options: Mapping[str,
 def inbound_setup_problem(
     provider: str, secret: str, api_key: str, options: Mapping[str, Any]
 ) -> tuple[str, str] | None:
-    """None when received mail can be checked and read; else (message, "missing" | "unusable"):
-    "missing" names a setting the email provider options lack, "unusable" anything else."""
+    """None when received mail can be checked and read; else (message, kind): kind "missing" names a setting
+    the email provider options lack, "option" a value there the view cannot use, "unusable" anything else."""
     try:
         inbound_view(provider, secret, api_key, options)
     except AnymailConfigurationError as error:
@@ -84,6 +84,8 @@ def inbound_setup_problem(
         if option:
             return f'Receiving mail through {provider} needs "{option}" in the email provider options.', "missing"
         return f"Receiving mail through {provider} cannot work: {error}", "unusable"
+    except Exception as error:  # e.g. a number where anymail expects a key string
+        return f"The email provider options cannot be used for receiving mail: {error!r}", "option"
     return None
 
 
@@ -109,8 +111,8 @@ def handle_inbound_request(request: Any, runtime: SupportRuntime) -> HttpRespons
             settings.email_provider_api_key,
             settings.email_provider_options,
         )
-    except AnymailConfigurationError as error:
-        logger.error("Inbound email refused, receiving is misconfigured: %s", error)
+    except Exception as error:  # building a view does no I/O: any failure is the configuration's
+        logger.error("Inbound email refused, receiving is misconfigured: %r", error)
         return HttpResponseForbidden("Receiving email is not configured for this shop.")
     if not request.META.get("HTTP_AUTHORIZATION"):
         return basic_auth_challenge()

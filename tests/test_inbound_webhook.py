@@ -150,6 +150,17 @@ def test_a_provider_that_signs_needs_its_signing_key_before_receiving_is_saved(p
     )
 
 
+def test_a_signing_key_that_is_not_text_is_refused_on_save_and_posts_are_not_a_500(receiving):
+    values = {"email_provider": "mailgun", "email_provider_api_key": API_KEY, "inbound_webhook_secret": SECRET}
+    with pytest.raises(ValidationError) as refused:
+        validate_configuration(values | {"email_provider_options": '{"webhook_signing_key": 12345}'})
+    (error,) = refused.value.error_dict["email_provider_options"]
+    assert error.code == "invalid"
+    runtime = receiving("mailgun", email_provider_options={"webhook_signing_key": 12345})
+    assert post(runtime, provider_post("mailgun", message())).status_code == 403
+    assert nothing_stored_nor_sent()
+
+
 def test_the_api_key_alone_is_enough_where_the_provider_fetches_the_message(receiving):
     for provider in ("resend", "mailtrap", "brevo"):
         validate_configuration(
