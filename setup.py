@@ -37,6 +37,10 @@ setup(
         "django-anymail>=10.0",
         "celery>=5.3",
         "pybars3>=0.9.7",
+        # Bounce detection (Mailman's detectors); <7: inbound_mail reads its detector list.
+        "flufl.bounce>=6,<7",
+        # New text apart from quoted mail, quote headers in many languages.
+        "mail-parser-reply>=1.36",
     ],
     extras_require={
         "test": [

@@ -1,23 +1,27 @@
-"""Benchmark (b): the SQL queries and time the plugin adds to Saleor's `orderFulfill` and `checkoutComplete`.
+"""Benchmark: what the plugin adds to Saleor's requests, as a shop runs it.
 
 Run by `python benchmarks/hook_overhead.py` (SUPPORT_BENCH_ROUNDS=N), which starts PostgreSQL and a redis-server and
 runs this module with the Saleor environment's pytest (functions named bench_*; the Saleor tier's fixtures
 come through benchmarks/conftest.py).
 
-- Plugin off (PLUGINS = []) and on (the support_plugin fixture: configured and active) alternate, after a few
-  warm-up rounds, on the same order or checkout: each request runs in a savepoint that is rolled back.
+- Three set-ups alternate, in a rotating order, on the same order or checkout (each request runs in a savepoint
+  that is rolled back), after a few warm-up rounds:
+  *absent* (PLUGINS = []), *inactive* and *active* (PLUGINS names the plugin; its stored configuration is a
+  merchant's, tests/in_saleor/merchant.py: every email replaced, holidays, a provider, a Dashboard URL).
+- Requests: checkoutComplete, orderFulfill, orderCancel, orderFulfillmentReturnProducts and a storefront query
+  (Saleor builds its plugins for queries too: the `built` column counts how often it built ours per request).
 - Saleor's test settings make Celery eager, which would run the plugin's task inside the request. Production
   does not, so Saleor's Celery app is pointed at the Redis broker with eager mode off: a hook only publishes
   a message after commit (ApiClient.post_graphql runs on-commit callbacks at the end of the request).
-- SQL is counted with CaptureQueriesContext. Saleor's tests read the replica through a fake connection that
-  runs on the writer connection, so its queries are counted on `default`; a real replica is counted too.
-- "hook ms" times the plugin's own work in the request directly: its on-commit callbacks (the per-order
-  dedup check and the publish to Redis). It is far less noisy than the on/off difference of whole requests.
+- SQL is counted with CaptureQueriesContext on the writer and replica aliases (Saleor's tests read the replica
+  through a fake connection that runs on the writer, so such queries are counted once, on the writer).
+- Ratio: the median of the paired per-round ratios (set-up / absent) with a bootstrap 95% CI. "hook ms" times the
+  plugin's own work in the request directly: its on-commit callbacks (the per-order dedup and the publish).
 - A full garbage collection of Saleor's heap takes about half a second; the heap left after the warm-up is
   frozen (gc.freeze) so such a collection does not land in a random measured request.
-- Targets (printed, not asserted): at most one extra SQL query; on/off time ratio at most 1.02. Asserted: the
-  requests succeed, and when on the plugin's hooks ran and its task message reached Redis (else nothing
-  would have been measured); when off, none did.
+- Targets (printed, not asserted): CI upper bound of the ratio <= 1.02, +0 SQL, <= 1 broker message per request.
+  Asserted: the requests succeed; when active, the plugin's hooks ran and its task message reached Redis; when
+  inactive or absent, nothing of it ran.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import gc
 import json
 import logging
 import os
+import platform
 import random
 import statistics
 import time
@@ -46,33 +51,50 @@ from django.test.utils import CaptureQueriesContext
 from saleor.celeryconf import app as celery_app
 from saleor.graphql.core.utils import to_global_id_or_none
 from saleor.graphql.tests.utils import get_graphql_content
+from saleor.plugins.base_plugin import BasePlugin
+from saleor.plugins.models import PluginConfiguration
 
 from saleor_support_plugin import plugin as plugin_module
 from saleor_support_plugin import tasks
+from saleor_support_plugin.constants import PLUGIN_ID
 from tests.in_saleor.fixtures import PLUGIN_PATH
-from tests.in_saleor.helpers import ORDER_FULFILL, fulfill_everything
+from tests.in_saleor.helpers import ORDER_CANCEL, ORDER_FULFILL, RETURN_PRODUCTS, fulfill_everything, return_one_line
+from tests.in_saleor.merchant import merchant_configuration
 
 pytestmark = pytest.mark.django_db
 
 ROUNDS = int(os.environ.get("SUPPORT_BENCH_ROUNDS", "30"))
 WARM_UP_ROUNDS = 5
-BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_RESAMPLES = 4000
+TARGET_RATIO = 1.02
+ABSENT, INACTIVE, ACTIVE = "absent", "inactive", "active"
+SETUPS = (ABSENT, INACTIVE, ACTIVE)
 CHECKOUT_COMPLETE = """
 mutation Complete($id: ID) {
   checkoutComplete(id: $id) { order { id status chargeStatus } errors { field code message } }
 }
 """
+STOREFRONT_CHECKOUT = """
+query Checkout($id: ID) {
+  checkout(id: $id) {
+    id
+    totalPrice { gross { amount currency } }
+    lines { quantity totalPrice { gross { amount } } variant { name product { name } } }
+    shippingMethods { id name price { amount } }
+  }
+}
+"""
 NOISY_LOGGERS = ("saleor.tax.webhooks.shared",)  # "Missing tax configuration" on every checkout request
 COLUMNS = [
     ("request", 16),
-    ("off ms", 8),
-    ("on ms", 8),
-    ("ratio", 6),
-    ("Δ ms [95% CI]", 20),
+    ("plugin", 8),
+    ("absent ms", 9),
+    ("ms", 7),
+    ("ratio [95% CI]", 22),
     ("hook ms", 7),
-    ("SQL off", 7),
-    ("SQL on", 7),
+    ("SQL", 7),
     ("extra", 5),
+    ("built", 5),
     ("hooks", 5),
     ("published", 9),
     ("in Redis", 8),
@@ -83,6 +105,7 @@ COLUMNS = [
 class Sample:
     seconds: float
     queries: int
+    built: int  # SupportPlugin objects Saleor built during the request
     hook_calls: int  # on-commit callbacks of the plugin's order hooks
     hook_seconds: float  # time spent in them: the dedup check and the publish to Redis
     published: int  # order_changed_task.apply_async calls
@@ -135,6 +158,12 @@ def quiet_logs() -> Iterator[None]:
         logging.getLogger(name).setLevel(level)
 
 
+@pytest.fixture
+def merchant_plugin(support_plugin) -> None:
+    """The plugin stored with a merchant's configuration; each round switches it on or off."""
+    support_plugin(**merchant_configuration())
+
+
 def counted_connections() -> list[Any]:
     """The distinct database connections behind the writer and replica aliases."""
     # Saleor's own settings names (unknown to django-stubs).
@@ -176,42 +205,52 @@ def timed_request(request: Callable[[], HttpResponse]) -> tuple[HttpResponse, fl
 
 
 def one_request(
-    plugin_on: bool, request: Callable[[], HttpResponse], check: Callable[[HttpResponse], None], broker: redis.Redis
+    setup: str, request: Callable[[], HttpResponse], check: Callable[[HttpResponse], None], broker: redis.Redis
 ) -> Sample:
-    """Send the request with the plugin on or off, then undo everything it did in the database."""
+    """Send the request with the plugin absent, inactive or active, then undo what it did in the database."""
+    if setup != ABSENT:
+        PluginConfiguration.objects.filter(identifier=PLUGIN_ID).update(active=setup == ACTIVE)
     broker.flushdb()
     tasks._recently_enqueued.clear()  # each round stands for a new request, well after the previous one
     hooks = Meter(tasks.enqueue_order_change)
+    built = Meter(BasePlugin.__init__)
+
+    def counted_init(plugin: Any, *args: Any, **kwargs: Any) -> None:
+        built(plugin, *args, **kwargs)
+
     publish = mock.patch.object(tasks.order_changed_task, "apply_async", wraps=tasks.order_changed_task.apply_async)
     with (
-        override_settings(PLUGINS=[PLUGIN_PATH] if plugin_on else []),
+        override_settings(PLUGINS=[] if setup == ABSENT else [PLUGIN_PATH]),
         mock.patch.object(plugin_module, "enqueue_order_change", hooks),
+        mock.patch.object(plugin_module.SupportPlugin, "__init__", counted_init),
         publish as published,
     ):
         savepoint = transaction.savepoint()
         response, elapsed, queries = timed_request(request)
         transaction.savepoint_rollback(savepoint)
     check(response)
-    return Sample(elapsed, queries, hooks.calls, hooks.seconds, published.call_count, plugin_messages(broker))
+    return Sample(
+        elapsed, queries, built.calls, hooks.calls, hooks.seconds, published.call_count, plugin_messages(broker)
+    )
 
 
 def run_rounds(
     request: Callable[[], HttpResponse], check: Callable[[HttpResponse], None], broker: redis.Redis
-) -> tuple[list[Sample], list[Sample]]:
-    """Samples (off, on) of ROUNDS alternating rounds; which goes first alternates too."""
-    off: list[Sample] = []
-    on: list[Sample] = []
+) -> dict[str, list[Sample]]:
+    """Samples of each set-up over ROUNDS rounds; the order of the set-ups rotates from round to round."""
+    samples: dict[str, list[Sample]] = {setup: [] for setup in SETUPS}
     try:
         for round_number in range(WARM_UP_ROUNDS + ROUNDS):
             if round_number == WARM_UP_ROUNDS:
                 freeze_heap()
-            for plugin_on in (False, True) if round_number % 2 == 0 else (True, False):
-                sample = one_request(plugin_on, request, check, broker)
+            shift = round_number % len(SETUPS)
+            for setup in SETUPS[shift:] + SETUPS[:shift]:
+                sample = one_request(setup, request, check, broker)
                 if round_number >= WARM_UP_ROUNDS:
-                    (on if plugin_on else off).append(sample)
+                    samples[setup].append(sample)
     finally:
         gc.unfreeze()
-    return off, on
+    return samples
 
 
 def freeze_heap() -> None:
@@ -240,44 +279,58 @@ def table() -> Iterator[list[str]]:
     rows: list[str] = []
     yield rows
     print(
-        f"\n\n{ROUNDS} rounds of plugin off + on after {WARM_UP_ROUNDS} warm-up rounds; medians; "
-        "Δ: median of the paired on-off differences;\nhook ms: median time in the plugin's on-commit callbacks "
-        "(dedup + publish to Redis on 127.0.0.1), part of 'on ms'"
+        f"\n\n{ROUNDS} rounds of plugin absent, inactive and active (rotating order) after {WARM_UP_ROUNDS} warm-up "
+        f"rounds; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.\n"
+        "ms: medians; ratio: median of the paired per-round ratios against 'absent', bootstrap 95% CI; "
+        "hook ms: median time in the plugin's on-commit callbacks (dedup + publish to Redis on 127.0.0.1), part "
+        f"of 'ms'.\nTarget: CI upper bound <= {TARGET_RATIO}, extra SQL +0, at most 1 message per request."
     )
     print("\n".join([format_row([name for name, _ in COLUMNS]), *rows]))
 
 
 def format_row(cells: list[str]) -> str:
-    """The first cell left-aligned, the figures right-aligned, in the widths of COLUMNS."""
-    aligned = [f"{cells[0]:<{COLUMNS[0][1]}}"]
-    aligned += [f"{cell:>{width}}" for cell, (_, width) in zip(cells[1:], COLUMNS[1:], strict=True)]
+    """The first two cells left-aligned, the figures right-aligned, in the widths of COLUMNS."""
+    aligned = [f"{cell:<{width}}" for cell, (_, width) in zip(cells[:2], COLUMNS[:2], strict=True)]
+    aligned += [f"{cell:>{width}}" for cell, (_, width) in zip(cells[2:], COLUMNS[2:], strict=True)]
     return " ".join(aligned)
 
 
-def table_row(name: str, off: list[Sample], on: list[Sample]) -> str:
-    assert min(s.hook_calls for s in on) >= 1, "no plugin hook ran: nothing was measured"
-    assert min(s.in_broker for s in on) >= 1, "the plugin's task message never reached Redis"
-    assert max(s.hook_calls + s.published + s.in_broker for s in off) == 0, "the plugin ran while off"
-    median_off = statistics.median(s.seconds for s in off) * 1000
-    median_on = statistics.median(s.seconds for s in on) * 1000
-    differences = [(b.seconds - a.seconds) * 1000 for a, b in zip(off, on, strict=True)]
-    low, high = bootstrap_median_ci(differences)
-    extra = max(s.queries for s in on) - max(s.queries for s in off)
-    cells = [
-        name,
-        f"{median_off:.1f}",
-        f"{median_on:.1f}",
-        f"{median_on / median_off:.3f}",
-        f"{statistics.median(differences):+.1f} [{low:+.1f}, {high:+.1f}]",
-        f"{statistics.median(s.hook_seconds for s in on) * 1000:.2f}",
-        span([s.queries for s in off]),
-        span([s.queries for s in on]),
-        f"{extra:+d}",
-        span([s.hook_calls for s in on]),
-        span([s.published for s in on]),
-        span([s.in_broker for s in on]),
-    ]
-    return format_row(cells)
+def check_what_ran(samples: dict[str, list[Sample]]) -> None:
+    """Else nothing of the plugin would have been measured, or it ran where it must not."""
+    assert max(s.built + s.hook_calls + s.published + s.in_broker for s in samples[ABSENT]) == 0
+    assert min(s.built for s in samples[INACTIVE] + samples[ACTIVE]) >= 1, "Saleor never built the plugin"
+    assert max(s.hook_calls + s.published + s.in_broker for s in samples[INACTIVE]) == 0, "an inactive plugin ran"
+
+
+def table_rows(name: str, samples: dict[str, list[Sample]], hooks_expected: bool) -> list[str]:
+    check_what_ran(samples)
+    if hooks_expected:
+        assert min(s.hook_calls for s in samples[ACTIVE]) >= 1, "no plugin hook ran: nothing was measured"
+        assert min(s.in_broker for s in samples[ACTIVE]) >= 1, "the plugin's task message never reached Redis"
+    absent = samples[ABSENT]
+    median_absent = statistics.median(s.seconds for s in absent) * 1000
+    rows = []
+    for setup in (INACTIVE, ACTIVE):
+        measured = samples[setup]
+        ratios = [b.seconds / a.seconds for a, b in zip(absent, measured, strict=True)]
+        low, high = bootstrap_median_ci(ratios)
+        verdict = "" if high <= TARGET_RATIO else " !"
+        cells = [
+            name,
+            setup,
+            f"{median_absent:.1f}",
+            f"{statistics.median(s.seconds for s in measured) * 1000:.1f}",
+            f"{statistics.median(ratios):.3f} [{low:.3f}, {high:.3f}]{verdict}",
+            f"{statistics.median(s.hook_seconds for s in measured) * 1000:.2f}",
+            span([s.queries for s in measured]),
+            f"{max(s.queries for s in measured) - max(s.queries for s in absent):+d}",
+            span([s.built for s in measured]),
+            span([s.hook_calls for s in measured]),
+            span([s.published for s in measured]),
+            span([s.in_broker for s in measured]),
+        ]
+        rows.append(format_row(cells))
+    return rows
 
 
 def expect_no_errors(mutation: str) -> Callable[[HttpResponse], None]:
@@ -297,25 +350,6 @@ def prepare_paid_checkout(checkout: Any, address: Any, delivery: Any, items: Any
     return prepare_checkout_for_test(checkout, address, address, delivery, items, events, user=user)
 
 
-def bench_order_fulfill(
-    staff_api_client,
-    permission_group_manage_orders,
-    order_with_lines,
-    warehouse,
-    support_plugin,
-    broker,
-    quiet_logs,
-    table,
-):
-    support_plugin()
-    permission_group_manage_orders.user_set.add(staff_api_client.user)
-    variables = fulfill_everything(order_with_lines, warehouse)
-    off, on = run_rounds(
-        lambda: staff_api_client.post_graphql(ORDER_FULFILL, variables), expect_no_errors("orderFulfill"), broker
-    )
-    table.append(table_row("orderFulfill", off, on))
-
-
 def bench_checkout_complete(
     user_api_client,
     checkout_with_item,
@@ -324,12 +358,11 @@ def bench_checkout_complete(
     transaction_item_generator,
     transaction_events_generator,
     customer_user,
-    support_plugin,
+    merchant_plugin,
     broker,
     quiet_logs,
     table,
 ):
-    support_plugin()
     checkout = prepare_paid_checkout(
         checkout_with_item,
         address,
@@ -346,5 +379,50 @@ def bench_checkout_complete(
         order = get_graphql_content(response)["data"]["checkoutComplete"]["order"]
         assert order["chargeStatus"] == "FULL", order
 
-    off, on = run_rounds(lambda: user_api_client.post_graphql(CHECKOUT_COMPLETE, variables), check, broker)
-    table.append(table_row("checkoutComplete", off, on))
+    samples = run_rounds(lambda: user_api_client.post_graphql(CHECKOUT_COMPLETE, variables), check, broker)
+    table.extend(table_rows("checkoutComplete", samples, hooks_expected=True))
+
+
+def bench_order_fulfill(
+    staff_api_client, permission_group_manage_orders, order_with_lines, warehouse, merchant_plugin, broker, table
+):
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    variables = fulfill_everything(order_with_lines, warehouse)
+    samples = run_rounds(
+        lambda: staff_api_client.post_graphql(ORDER_FULFILL, variables), expect_no_errors("orderFulfill"), broker
+    )
+    table.extend(table_rows("orderFulfill", samples, hooks_expected=True))
+
+
+def bench_order_cancel(
+    staff_api_client, permission_group_manage_orders, order_with_lines, merchant_plugin, broker, table
+):
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    variables = {"id": to_global_id_or_none(order_with_lines)}
+    samples = run_rounds(
+        lambda: staff_api_client.post_graphql(ORDER_CANCEL, variables), expect_no_errors("orderCancel"), broker
+    )
+    table.extend(table_rows("orderCancel", samples, hooks_expected=True))
+
+
+def bench_order_return_products(
+    staff_api_client, permission_group_manage_orders, fulfilled_order, merchant_plugin, broker, table
+):
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    variables = return_one_line(fulfilled_order)
+    samples = run_rounds(
+        lambda: staff_api_client.post_graphql(RETURN_PRODUCTS, variables),
+        expect_no_errors("orderFulfillmentReturnProducts"),
+        broker,
+    )
+    table.extend(table_rows("orderReturn", samples, hooks_expected=True))
+
+
+def bench_storefront_checkout_query(api_client, checkout_with_item, merchant_plugin, broker, quiet_logs, table):
+    variables = {"id": to_global_id_or_none(checkout_with_item)}
+
+    def check(response: HttpResponse) -> None:
+        assert get_graphql_content(response)["data"]["checkout"]["id"] == variables["id"]
+
+    samples = run_rounds(lambda: api_client.post_graphql(STOREFRONT_CHECKOUT, variables), check, broker)
+    table.extend(table_rows("checkout query", samples, hooks_expected=False))

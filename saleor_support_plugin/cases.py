@@ -29,6 +29,7 @@ from .models import (
 
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
+SHORTENED_NOTE = "\n\n[Shortened: the email had {length} characters; the rest is kept with the quoted text.]"
 ANONYMIZED_EMAIL = ""
 ANONYMIZED_BODY = "[Removed: the customer's account was deleted.]"
 TRACKED_FIELDS = ("status", "priority", "category", "assignee_id")
@@ -88,6 +89,17 @@ def clean_body(body: str) -> str:
     if len(body) > BODY_MAX_LENGTH:
         raise CaseError(f"A message can have at most {BODY_MAX_LENGTH} characters.", "invalid", "body")
     return body
+
+
+def fit_body(body: str) -> tuple[str, str]:
+    """A received email's text as a message: past the limit it is cut with a note (never refused); the cut-off
+    rest is returned so the caller keeps it."""
+    body = (body or "").replace("\r\n", "\n").strip()
+    if len(body) <= BODY_MAX_LENGTH:
+        return body, ""
+    note = SHORTENED_NOTE.format(length=len(body))
+    cut = BODY_MAX_LENGTH - len(note)
+    return body[:cut] + note, body[cut:]
 
 
 def due_times(settings: SupportSettings, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:

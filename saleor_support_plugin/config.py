@@ -3,6 +3,10 @@
 Saleor stores plugin configuration as a list of `{"name", "value"}` pairs of strings (booleans arrive as
 "true"/"false" or real booleans). `parse_settings` turns that into `SupportSettings`;
 `validate_configuration` reports every bad value at once, keyed by field, with Saleor's plugin error codes.
+
+Saleor instantiates every plugin on every request, so `settings_for` parses a configuration once per process
+and version (a cache keyed by the stored values), and parsing never compiles the merchant's templates: they are
+checked when the configuration is saved and compiled where an email is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import importlib.util
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -146,10 +151,36 @@ def validate_configuration(configuration: list[dict[str, Any]] | Mapping[str, An
         raise ValidationError(errors)
 
 
+def settings_for(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> SupportSettings:
+    """The settings of a stored configuration, parsed once per process and configuration version."""
+    return _parse_frozen(configuration_key(configuration))
+
+
+ConfigurationKey = tuple[tuple[str, Any], ...]
+
+
+def configuration_key(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> ConfigurationKey:
+    """The stored values as a hashable key: equal configurations give equal keys."""
+    pairs = configuration.items() if isinstance(configuration, Mapping) else _stored_pairs(configuration)
+    return tuple((name, value if isinstance(value, str | bool | int | None) else repr(value)) for name, value in pairs)
+
+
+def _stored_pairs(configuration: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    return [(item["name"], item.get("value")) for item in configuration]
+
+
+@lru_cache(maxsize=16)
+def _parse_frozen(key: ConfigurationKey) -> SupportSettings:
+    return parse_settings(dict(key))
+
+
 def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> SupportSettings:
-    """Turn stored configuration into settings; values that fail validation fall back to defaults."""
+    """Turn stored configuration into settings; values that fail validation fall back to defaults.
+
+    Templates are taken as stored: they were checked on save, and compiling them is the sender's work.
+    """
     values = config_values(configuration)
-    good = {name: value for name, value in values.items() if not _FIELD_CHECKS.get(name, _ok)(value, values)}
+    good = {name: value for name, value in values.items() if not _PARSE_CHECKS.get(name, _ok)(value, values)}
     merged = {**DEFAULTS, **good}
     return SupportSettings(
         sender_address=_text(merged[c.SENDER_ADDRESS]),
@@ -430,3 +461,8 @@ _FIELD_CHECKS = {
     **{c.subject_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},
     **{c.body_field(name): _check_handlebars for name in c.EMAIL_TEMPLATE_NAMES},
 }
+TEMPLATE_FIELDS = frozenset(
+    [c.subject_field(name) for name in c.EMAIL_TEMPLATE_NAMES] + [c.body_field(name) for name in c.EMAIL_TEMPLATE_NAMES]
+)
+# What parsing re-checks: everything cheap. Templates are only checked when saved.
+_PARSE_CHECKS = {name: check for name, check in _FIELD_CHECKS.items() if name not in TEMPLATE_FIELDS}

@@ -16,15 +16,18 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from .case_triggers import TOPIC_DELAY, case_order, link_delay_notices
-from .cases import Actor, CaseError, add_message, open_case
+from .cases import SUBJECT_MAX_LENGTH, Actor, CaseError, add_message, fit_body, open_case
 from .inbound_mail import (
+    WrittenText,
     automatic_reason,
     case_from_references,
     case_from_subject,
     case_from_token,
+    clean,
     order_number_in,
     referenced_ids,
     sender_address,
+    subject_of,
     written_text,
 )
 from .models import (
@@ -44,6 +47,7 @@ from .orders import OrderSnapshot
 from .runtime import SupportRuntime
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+QUOTED_MAX_LENGTH = 100_000
 NO_TEXT = "(The email had no text.)"
 
 
@@ -57,13 +61,13 @@ class Filing:
 
 def receive_email(message: Any, runtime: SupportRuntime) -> InboundEmail | None:
     """Store and file one received email; None if this Message-ID was received before."""
-    message_id = (message.get("Message-ID") or "").strip() or content_id(message)
+    message_id = clean(str(message.get("Message-ID") or "")).strip() or content_id(message)
     try:
         with transaction.atomic():
             record = InboundEmail.objects.create(
                 message_id=message_id[:512],
                 sender=sender_address(message)[:254],
-                subject=(message.get("Subject") or "")[:512],
+                subject=subject_of(message)[:512],
                 status=InboundStatus.IGNORED,
             )
             filing = file_email(message, runtime)
@@ -79,20 +83,27 @@ def receive_email(message: Any, runtime: SupportRuntime) -> InboundEmail | None:
 
 def content_id(message: Any) -> str:
     """A stand-in Message-ID for mail without one, so its redelivery is still recognised."""
-    return f"<sha256:{hashlib.sha256(message.as_bytes()).hexdigest()}>"
+    try:
+        raw = message.as_bytes()
+    except (UnicodeError, LookupError, ValueError):
+        raw = message.as_string().encode("utf-8", "replace")
+    return f"<sha256:{hashlib.sha256(raw).hexdigest()}>"
 
 
 def file_email(message: Any, runtime: SupportRuntime) -> Filing:
-    reason = automatic_reason(message)
-    if reason:
-        return Filing(InboundStatus.IGNORED, reason)
     sender = sender_address(message)
-    subject = " ".join((message.get("Subject") or "").split())
+    subject = subject_of(message)
     case_pk = (
         case_from_token(message, runtime.settings.reply_domain)
         or case_from_references(message)
         or case_from_subject(subject)
     )
+    reason = automatic_reason(message)
+    if reason:
+        # Recorded (on the case it answers, when it names one) and never answered nor forwarded to staff.
+        return Filing(
+            InboundStatus.IGNORED, reason, SupportCase.objects.filter(pk=case_pk).first() if case_pk else None
+        )
     if case_pk is not None:
         case = SupportCase.objects.filter(pk=case_pk).first()
         if case is not None and not may_write(case, sender, runtime):
@@ -120,12 +131,13 @@ def answer_to_delay_notice(
     case = SupportCase.objects.filter(order_id=order.id, topic=TOPIC_DELAY, status__in=OPEN_CASE_STATUSES).first()
     if case is not None:
         return Filing(InboundStatus.ADDED, "", case, add_customer_message(case, sender, message))
+    body, quoted = fit_texts(written_text(message))
     case = open_case(
         settings=runtime.settings,
         author=customer(sender, order.customer_id),
         origin=CaseChannel.EMAIL,
-        subject=subject or f"Order #{order.number}",
-        body=written_text(message) or NO_TEXT,
+        subject=fit_subject(subject) or f"Order #{order.number}",
+        body=body,
         email=sender,
         order=case_order(order),
         category=CaseCategory.SHIPPING_DELAY,
@@ -133,13 +145,15 @@ def answer_to_delay_notice(
     )
     link_delay_notices(case)
     first = case.messages.get()
+    keep_quoted(first, quoted)
     store_attachments(first, message)
     return Filing(InboundStatus.OPENED, "Reply to a delay notice", case, first)
 
 
 def open_email_case(sender: str, subject: str, message: Any, runtime: SupportRuntime) -> Filing:
-    text = written_text(message)
-    number = order_number_in(subject) or order_number_in(text)
+    written = written_text(message)
+    body, quoted = fit_texts(written)
+    number = order_number_in(subject) or order_number_in(written.text)
     order = runtime.gateway.get_order_by_number(number) if number else None
     if order is not None and order.email.lower() != sender:
         order = None  # someone else's order number: the case is not linked to it
@@ -148,22 +162,45 @@ def open_email_case(sender: str, subject: str, message: Any, runtime: SupportRun
             settings=runtime.settings,
             author=customer(sender, order.customer_id if order else None),
             origin=CaseChannel.EMAIL,
-            subject=subject or "(no subject)",
-            body=text or NO_TEXT,
+            subject=fit_subject(subject) or "(no subject)",
+            body=body,
             email=sender,
             order=case_order(order) if order else None,
         )
     except CaseError as refusal:
         return Filing(InboundStatus.REJECTED, str(refusal))
     first = case.messages.get()
+    keep_quoted(first, quoted)
     store_attachments(first, message)
     return Filing(InboundStatus.OPENED, "", case, first)
 
 
 def add_customer_message(case: SupportCase, sender: str, message: Any) -> CaseMessage:
-    added = add_message(case, customer(sender, case.customer_id), written_text(message) or NO_TEXT)
+    body, quoted = fit_texts(written_text(message))
+    added = add_message(case, customer(sender, case.customer_id), body)
+    keep_quoted(added, quoted)
     store_attachments(added, message)
     return added
+
+
+def fit_subject(subject: str) -> str:
+    """A received subject cut to the case limit: a long subject never turns a person's mail away."""
+    return subject if len(subject) <= SUBJECT_MAX_LENGTH else subject[: SUBJECT_MAX_LENGTH - 1].rstrip() + "…"
+
+
+def fit_texts(written: WrittenText) -> tuple[str, str]:
+    """The message body and the part shown collapsed: quoted mail, and any text cut off an over-long body."""
+    body, rest = fit_body(written.text or NO_TEXT)
+    quoted = "\n\n".join(part for part in (rest, written.quoted) if part)
+    if len(quoted) > QUOTED_MAX_LENGTH:
+        quoted = quoted[:QUOTED_MAX_LENGTH] + f"\n\n[Shortened: the quoted mail had {len(quoted)} characters.]"
+    return body, quoted
+
+
+def keep_quoted(case_message: CaseMessage, quoted: str) -> None:
+    if quoted:
+        case_message.quoted_text = quoted
+        case_message.save(update_fields=["quoted_text"])
 
 
 def customer(sender: str, user_id: int | None) -> Actor:
@@ -174,7 +211,7 @@ def store_attachments(case_message: CaseMessage, message: Any) -> list[CaseAttac
     stored, refused = [], []
     for part in message.attachments:
         content = part.get_content_bytes() or b""
-        name = (part.get_filename() or "attachment")[:200]
+        name = clean(part.get_filename() or "").strip()[:200] or "attachment"
         if len(content) > ATTACHMENT_MAX_BYTES:
             refused.append(f"{name} ({len(content) // 1024} KB)")
             continue

@@ -181,6 +181,9 @@ class CaseMessage(models.Model):
     author_name = models.CharField(max_length=256, blank=True)
     is_internal = models.BooleanField(default=False)
     body = models.TextField()
+    # From a received email: the earlier mail it quotes (and any text cut off an over-long body), kept apart
+    # from the new text so it can be shown collapsed.
+    quoted_text = models.TextField(blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:

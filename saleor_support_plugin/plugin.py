@@ -7,6 +7,7 @@ watchlist: no query and no slow work in Saleor's request.
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
 from . import constants as c
-from .config import DEFAULTS, parse_settings, validate_configuration
+from .config import DEFAULTS, SupportSettings, settings_for, validate_configuration
 from .dashboard.manifest import MANIFEST_PATH, plugin_url
 from .dashboard.status import support_status
 from .dashboard.views import handle_app_request, public_base_url
@@ -257,9 +258,11 @@ class SupportPlugin(BasePlugin):
     DEFAULT_CONFIGURATION = [{"name": name, "value": value} for name, value in DEFAULTS.items()]
     CONFIG_STRUCTURE = CONFIG_STRUCTURE
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.support_settings = parse_settings(self.configuration)
+    # Saleor builds every plugin of PLUGINS for every request, active or not: the constructor is Saleor's own,
+    # and the settings are parsed only when something reads them, from a per-process cache.
+    @cached_property
+    def support_settings(self) -> SupportSettings:
+        return settings_for(self.configuration)
 
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration: Any, **kwargs: Any) -> None:

@@ -1,11 +1,13 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import pybars
 import pytest
 from django.core.exceptions import ValidationError
 
+from saleor_support_plugin import config
 from saleor_support_plugin import constants as c
-from saleor_support_plugin.config import DEFAULTS, parse_settings, validate_configuration
+from saleor_support_plugin.config import DEFAULTS, parse_settings, settings_for, validate_configuration
 
 
 def saleor_list(**values):
@@ -153,3 +155,38 @@ def test_broken_handlebars_template_is_refused_and_good_ones_are_parsed():
 
 def test_a_template_that_fails_when_rendered_is_refused_too():
     assert errors_of(case_resolved_template="{{> no_such_partial}}")["case_resolved_template"][1] == "invalid"
+
+
+def every_template_replaced() -> dict[str, str]:
+    values = {}
+    for name in c.EMAIL_TEMPLATE_NAMES:
+        values[c.subject_field(name)] = "About {{case_number}}{{order_number}}"
+        values[c.body_field(name)] = "<p>{{#if author_name}}{{author_name}}{{/if}}</p>" * 40 + "{{{body_html}}}"
+    return values
+
+
+def test_parsing_never_compiles_the_merchants_templates(monkeypatch):
+    compiled = []
+    original = pybars.Compiler.compile
+    monkeypatch.setattr(
+        pybars.Compiler, "compile", lambda self, source: compiled.append(source) or original(self, source)
+    )
+    settings = parse_settings(saleor_list(**every_template_replaced()))
+    assert compiled == []
+    assert set(settings.custom_templates) == set(c.EMAIL_TEMPLATE_NAMES)
+    validate_configuration(saleor_list(**every_template_replaced()))  # saving is where they are checked
+    assert len(compiled) == 2 * len(c.EMAIL_TEMPLATE_NAMES)
+
+
+def test_settings_are_parsed_once_per_configuration_version(monkeypatch):
+    parsed = []
+    original = config.parse_settings
+    monkeypatch.setattr(config, "parse_settings", lambda values: parsed.append(values) or original(values))
+    stored = saleor_list(**every_template_replaced(), handling_days="7")
+    first = settings_for(stored)
+    again = settings_for([dict(item) for item in stored])  # a new request reads an equal copy
+    assert again is first
+    assert first.handling_days == 7
+    changed = settings_for(saleor_list(**every_template_replaced(), handling_days="8"))
+    assert changed.handling_days == 8
+    assert len(parsed) == 2

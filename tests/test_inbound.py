@@ -11,7 +11,7 @@ from django.utils import timezone
 from saleor_support_plugin.cases import Actor, CaseOrder, close_case, open_case
 from saleor_support_plugin.delay_rules import DelayStage
 from saleor_support_plugin.inbound import ATTACHMENT_MAX_BYTES, receive_email
-from saleor_support_plugin.inbound_mail import written_text
+from saleor_support_plugin.inbound_mail import WrittenText, written_text
 from saleor_support_plugin.models import (
     AuthorType,
     CaseChannel,
@@ -65,7 +65,7 @@ def test_reply_lands_on_the_case_without_the_quoted_text(case, inbound_runtime):
 
 def test_html_only_reply_matched_by_in_reply_to(case, inbound_runtime):
     receive_email(eml("reply_html_only.eml", case=case.pk), inbound_runtime)
-    assert customer_messages(case)[-1] == "The mug is broken.\nCan you send another?"
+    assert customer_messages(case)[-1] == "The mug is broken.\n\nCan you send another?"
 
 
 def test_reply_matched_by_the_case_number_in_the_subject(case, inbound_runtime):
@@ -181,6 +181,6 @@ def test_a_reply_to_a_delay_notice_opens_the_orders_delay_case_then_adds_to_it(i
     assert (second.status, second.case) == ("added", first.case)
 
 
-def test_quoted_text_is_removed():
+def test_quoted_text_is_kept_apart():
     message = AnymailInboundMessage.construct(text="New answer\n\n> old line\n> older line\n")
-    assert written_text(message) == "New answer"
+    assert written_text(message) == WrittenText("New answer", "> old line\n> older line")

@@ -58,3 +58,27 @@ def move_order_back(order: Order, days: int) -> None:
     Order.objects.filter(pk=order.pk).update(created_at=order.created_at - shift)
     for event in OrderEvent.objects.filter(order=order):
         OrderEvent.objects.filter(pk=event.pk).update(date=event.date - shift)
+
+
+RETURN_PRODUCTS = """
+mutation Return($order: ID!, $input: OrderReturnProductsInput!) {
+  orderFulfillmentReturnProducts(order: $order, input: $input) {
+    returnFulfillment { id status }
+    errors { field code message }
+  }
+}
+"""
+
+
+def return_one_line(order: Order) -> dict:
+    """`orderFulfillmentReturnProducts` variables: one item of the first fulfillment back, no refund."""
+    line = order.fulfillments.first().lines.first()
+    return {
+        "order": order_id(order),
+        "input": {
+            "refund": False,
+            "fulfillmentLines": [
+                {"fulfillmentLineId": graphene.Node.to_global_id("FulfillmentLine", line.pk), "quantity": 1}
+            ],
+        },
+    }

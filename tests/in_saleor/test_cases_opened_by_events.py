@@ -11,18 +11,9 @@ from saleor_support_plugin.delay_rules import DelayStage
 from saleor_support_plugin.models import AuthorType, CaseCategory, CaseMessage, DelayNotice, SupportCase
 from saleor_support_plugin.tasks import order_changed_task, scan_delays_task
 
-from .helpers import MARK_AS_PAID, ORDER_CANCEL, move_order_back, order_id
+from .helpers import MARK_AS_PAID, ORDER_CANCEL, RETURN_PRODUCTS, move_order_back, order_id, return_one_line
 
 pytestmark = pytest.mark.django_db
-
-RETURN_PRODUCTS = """
-mutation Return($order: ID!, $input: OrderReturnProductsInput!) {
-  orderFulfillmentReturnProducts(order: $order, input: $input) {
-    returnFulfillment { id status }
-    errors { field code message }
-  }
-}
-"""
 
 CUSTOMER_DELETE = """
 mutation Delete($id: ID!) { customerDelete(id: $id) { errors { field code message } } }
@@ -30,17 +21,7 @@ mutation Delete($id: ID!) { customerDelete(id: $id) { errors { field code messag
 
 
 def return_one_item(staff_api_client, order):
-    line = order.fulfillments.first().lines.first()
-    variables = {
-        "order": order_id(order),
-        "input": {
-            "refund": False,
-            "fulfillmentLines": [
-                {"fulfillmentLineId": graphene.Node.to_global_id("FulfillmentLine", line.pk), "quantity": 1}
-            ],
-        },
-    }
-    content = get_graphql_content(staff_api_client.post_graphql(RETURN_PRODUCTS, variables))
+    content = get_graphql_content(staff_api_client.post_graphql(RETURN_PRODUCTS, return_one_line(order)))
     return content["data"]["orderFulfillmentReturnProducts"]
 
 

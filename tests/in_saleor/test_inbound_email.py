@@ -6,14 +6,15 @@ import hmac
 import json
 import re
 import time
+from email.message import EmailMessage
 
 import pytest
 from django.core import mail
 from django.test import Client
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_support_plugin.models import CaseEmail, InboundEmail, SupportCase
-from tests.email_corpus import corpus_bytes
+from saleor_support_plugin.models import CaseEmail, CaseEmailKind, InboundEmail, SupportCase
+from tests.email_corpus import REAL_BOUNCES, TALON, corpus_bytes
 from tests.inbound_posts import amazon_ses_post, mailgun_post
 
 from . import graphql_operations as ops
@@ -238,3 +239,54 @@ def test_a_reply_to_a_delay_notice_lands_on_the_orders_case(
     assert case.messages.get().body == "Can I cancel it instead?"
     notice.refresh_from_db()
     assert notice.case == case
+
+
+# Real-world mail nobody on this project wrote (tests/emails/real/README.md).
+BOUNCES = REAL_BOUNCES[0].parent
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "simple_24.txt",  # "Postmaster <>": a null sender, no delivery-report part
+        "simple_15.txt",  # a gateway's notice from imss@
+        "dsn_10.txt",  # Postfix's RFC 3464 report
+    ],
+)
+def test_a_real_bounce_answers_2xx_and_queues_no_email(case_and_token, name):
+    case, _case_id, _token = case_and_token
+    cases, emails, sent = SupportCase.objects.count(), CaseEmail.objects.count(), len(mail.outbox)
+    response = post_mime((BOUNCES / name).read_bytes())
+    assert response.status_code == 200
+    assert InboundEmail.objects.get().status == "ignored"
+    assert (SupportCase.objects.count(), CaseEmail.objects.count(), len(mail.outbox)) == (cases, emails, sent)
+    assert case.messages.count() == 1
+
+
+def outlook_reply_mime(sender: str, to: str, new_text: str, history_length: int) -> bytes:
+    """talon's real Outlook reply, answered by the customer, with a quoted thread past the message limit."""
+    original = (TALON / "standard_replies" / "outlook.eml").read_text()
+    quoted = original.split("Hello\n\n", 1)[1].split("\n--", 1)[0].strip()  # its "From: … Sent: …" block on
+    history = quoted
+    while len(history) < history_length:
+        history += "\n\n" + quoted
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, "RE: Where is my mug?"
+    message["Message-ID"] = "<long-outlook-reply@client.example>"
+    message.set_content(f"{new_text}\n\n________________________________\n{history}\n")
+    return message.as_bytes()
+
+
+def test_an_over_long_outlook_reply_answers_2xx_and_keeps_the_new_text(case_and_token):
+    case, _case_id, token = case_and_token
+    raw = outlook_reply_mime(
+        case.customer_email, f"support+{token}@reply.shop.example", "Thanks, the new one arrived.", 30_000
+    )
+    response = post_mime(raw)
+    assert response.status_code == 200
+    assert InboundEmail.objects.get().status == "added"
+    added = case.messages.last()
+    assert added.body == "Thanks, the new one arrived."
+    assert added.quoted_text.startswith("From: xxx@xxx.mailgun.org [mailto:xxx@xxx.mailgun.org]")
+    assert len(added.quoted_text) > 30_000
+    assert CaseEmail.objects.filter(kind=CaseEmailKind.STAFF_NOTIFICATION, case_message=added).exists()

@@ -1,0 +1,79 @@
+"""What the plugin costs Saleor's requests: Saleor builds every plugin in PLUGINS for every request, active or not.
+
+Counted, not timed: how often the configuration is parsed and the merchant's templates are compiled while
+Saleor builds its plugins and runs their hooks. The time is measured by benchmarks/hook_overhead.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pybars
+import pytest
+from saleor.plugins.manager import get_plugins_manager
+
+from saleor_support_plugin import config
+from saleor_support_plugin.constants import PLUGIN_ID
+
+from .merchant import merchant_configuration
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Work:
+    parsed: list[object] = field(default_factory=list)
+    compiled: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def work(monkeypatch) -> Iterator[Work]:
+    """Counts configuration parses and template compilations in this process, from a cold cache."""
+    counted = Work()
+    parse, compile_ = config.parse_settings, pybars.Compiler.compile
+    monkeypatch.setattr(config, "parse_settings", lambda values: counted.parsed.append(values) or parse(values))
+    monkeypatch.setattr(
+        pybars.Compiler, "compile", lambda self, source: counted.compiled.append(source) or compile_(self, source)
+    )
+    config._parse_frozen.cache_clear()
+    yield counted
+    config._parse_frozen.cache_clear()
+
+
+def build_plugins_as_a_request_does():
+    return get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
+
+
+def test_building_the_plugin_for_requests_parses_and_compiles_nothing(support_plugin, order_with_lines, work):
+    support_plugin(**merchant_configuration())
+    fulfillment = order_with_lines.fulfillments.create(fulfillment_order=1)
+    for _ in range(5):
+        plugin = build_plugins_as_a_request_does()
+        assert plugin.active is True
+        assert plugin.order_updated(order_with_lines, "previous") == "previous"
+        assert plugin.fulfillment_created(fulfillment, previous_value="previous") == "previous"
+    assert work.parsed == []
+    assert work.compiled == []
+
+
+def test_the_settings_are_parsed_once_per_configuration_version(support_plugin, work):
+    support_plugin(**merchant_configuration())
+    for _ in range(5):
+        assert build_plugins_as_a_request_does().support_settings.calendar.timezone.key == "Europe/Berlin"
+    assert len(work.parsed) == 1
+    assert work.compiled == []  # the templates are compiled where an email is sent, not to read settings
+
+    support_plugin(**merchant_configuration(), handling_days="5")  # the merchant saves a change
+    for _ in range(3):
+        assert build_plugins_as_a_request_does().support_settings.handling_days == 5
+    assert len(work.parsed) == 2
+
+
+def test_an_inactive_plugin_costs_nothing_beyond_saleors_own_instantiation(support_plugin, order_with_lines, work):
+    support_plugin(active=False, **merchant_configuration())
+    plugin = build_plugins_as_a_request_does()
+    assert plugin.active is False
+    assert plugin.order_updated(order_with_lines, "previous") == "previous"
+    assert work.parsed == []
+    assert work.compiled == []
