@@ -34,7 +34,7 @@ setup(
     include_package_data=True,
     install_requires=[
         "Django>=4.2",
-        "django-anymail>=10.0",
+        "django-anymail>=15.2",
         "celery>=5.3",
         "pybars3>=0.9.7",
         # Bounce detection (Mailman's detectors); <7: inbound_mail reads its detector list.
@@ -53,8 +53,12 @@ setup(
             "mypy>=1.10",
             "django-stubs>=5.0",
             "redis>=5",
-            # Amazon SES through anymail's real backend (boto3's client, stubbed with botocore's Stubber).
+            # Every provider in the tests: Postal (cryptography), Resend (svix), and Amazon SES through boto3 at
+            # Saleor's own version (below anymail's `amazon-ses` extra, which asks for a newer one), stubbed with
+            # botocore's Stubber for sending; responses stubs the transport where a webhook fetches the message.
+            "django-anymail[postal,resend]",
             "boto3>=1.24",
+            "responses>=0.23",
         ],
         # The browser tests (tests/in_saleor/test_dashboard_browser.py) drive Debian's chromium with it.
         "browser": ["playwright>=1.45"],

@@ -366,7 +366,36 @@ def _check_webhook_secret(value: Any, values: Mapping[str, Any]) -> Check:
     user, _, password = secret.partition(":")
     if secret and (not user or len(password) < 12):
         return "Use user:password, with a random password of 12 characters or more.", INVALID
+    problem = _inbound_problem(values)
+    if problem and problem[1] == "unusable":
+        return problem[0], INVALID
     return None
+
+
+def _check_options_for_receiving(value: Any, values: Mapping[str, Any]) -> Check:
+    problem = _check_provider_options(value, values)
+    if problem:
+        return problem
+    inbound = _inbound_problem(values)
+    if inbound and inbound[1] in ("missing", "option"):
+        return inbound[0], REQUIRED if inbound[1] == "missing" else INVALID
+    return None
+
+
+def _inbound_problem(values: Mapping[str, Any]) -> tuple[str, str] | None:
+    """With receiving on, whether the provider's inbound webhook can be built from these values."""
+    from .inbound_webhook import inbound_setup_problem  # the view module needs the app's models loaded
+
+    provider, secret = _text(values[c.EMAIL_PROVIDER]).lower(), _text(values[c.INBOUND_WEBHOOK_SECRET])
+    if not provider or not secret or _check_provider(provider, values):
+        return None
+    try:
+        options = _json_object(values[c.EMAIL_PROVIDER_OPTIONS])
+    except json.JSONDecodeError:
+        return None  # reported on the options field
+    if not isinstance(options, dict):
+        return None
+    return inbound_setup_problem(provider, secret, _text(values[c.EMAIL_PROVIDER_API_KEY]), options)
 
 
 def _check_timezone(value: Any, values: Mapping[str, Any]) -> Check:
@@ -427,7 +456,7 @@ _FIELD_CHECKS = {
     c.SENDER_ADDRESS: _check_optional_email,
     c.EMAIL_PROVIDER: _check_provider,
     c.EMAIL_PROVIDER_API_KEY: _check_api_key,
-    c.EMAIL_PROVIDER_OPTIONS: _check_provider_options,
+    c.EMAIL_PROVIDER_OPTIONS: _check_options_for_receiving,
     c.STORE_TIMEZONE: _check_timezone,
     c.BUSINESS_DAYS: _check_business_days,
     c.HOLIDAYS: _check_holidays,

@@ -52,7 +52,10 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
     c.EMAIL_PROVIDER_OPTIONS: {
         "type": ConfigurationTypeField.MULTILINE,
         "label": "Email provider options",
-        "help_text": 'Optional JSON object of provider settings, e.g. {"sender_domain": "mg.example.com"}.',
+        "help_text": (
+            'Optional JSON object of provider settings, e.g. {"sender_domain": "mg.example.com"}. To receive '
+            'mail, add the provider\'s webhook signing key, e.g. {"webhook_signing_key": "…"} for Mailgun.'
+        ),
     },
     c.STORE_TIMEZONE: {
         "type": STRING,

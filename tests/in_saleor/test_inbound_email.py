@@ -15,8 +15,10 @@ from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_support_plugin.models import CaseEmail, CaseEmailKind, InboundEmail, SupportCase
 from tests.email_corpus import REAL_BOUNCES, TALON, corpus_bytes
+from tests.inbound_posts import amazon_ses_post, mailgun_post
 
 from . import graphql_operations as ops
+from .test_installation import PLUGIN_UPDATE
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +123,80 @@ def test_an_invalid_webhook_secret_is_refused(email_channel):
     response = post_mime(corpus("reply_by_subject_only.eml", case=1), secret="mailgun:wrong-password-here")
     assert response.status_code == 400
     assert InboundEmail.objects.count() == 0
+
+
+def test_a_correctly_signed_post_without_credentials_gets_a_challenge_and_files_nothing(email_channel):
+    timestamp, token = str(int(time.time())), "t" * 50
+    signature = hmac.new(SIGNING_KEY.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+    data = {"body-mime": corpus("forwarded.eml", order_number="1").decode(), "timestamp": timestamp}
+    response = Client().post(INBOUND_URL, data | {"token": token, "signature": signature})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic ")
+    assert (InboundEmail.objects.count(), SupportCase.objects.count()) == (0, 0)
+
+
+def test_a_bad_signature_is_refused_even_with_the_right_password(email_channel):
+    sent = mailgun_post(corpus("forwarded.eml", order_number="1").decode(), bad=True)
+    response = Client().post(INBOUND_URL, sent.body, HTTP_AUTHORIZATION=basic(SECRET), **signing_headers(sent))
+    assert response.status_code == 400
+    assert (InboundEmail.objects.count(), SupportCase.objects.count()) == (0, 0)
+
+
+@pytest.fixture
+def ses_channel(support_plugin, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.ALLOWED_HOSTS = ["*"]
+    support_plugin(email_provider="amazon_ses", inbound_webhook_secret=SECRET, reply_domain="reply.shop.example")
+
+
+def post_sns(raw: bytes, auth: str | None):
+    sent = amazon_ses_post(raw.decode(), bad=False)
+    extra = signing_headers(sent) | ({"HTTP_AUTHORIZATION": basic(auth)} if auth else {})
+    return Client().post(INBOUND_URL, sent.body, content_type=sent.content_type, **extra)
+
+
+def test_amazon_ses_mail_is_filed_only_with_the_password(ses_channel):
+    raw = corpus("forwarded.eml", order_number="1")
+    assert post_sns(raw, auth=None).status_code == 401  # SNS sends credentials only after this challenge
+    assert post_sns(raw, auth="mailgun:wrong-password-here").status_code == 400
+    assert (InboundEmail.objects.count(), SupportCase.objects.count()) == (0, 0)
+    assert post_sns(raw, auth=SECRET).status_code == 200
+    assert InboundEmail.objects.get().status == "opened"
+    assert SupportCase.objects.get().messages.get().body == "Is this right? My order 1 was supposed to ship already."
+
+
+def test_a_message_that_cannot_be_filed_is_recorded_once_and_answered_200(email_channel):
+    # An attachment named with path elements, which Django's storage refuses: answered 200, stored once.
+    raw = corpus("with_attachment.eml", case=1, token="x").replace(b'"mug.png"', b'"../../mug.png"')
+    assert post_mime(raw).status_code == 200
+    assert post_mime(raw).status_code == 200
+    assert InboundEmail.objects.get().message_id == "<attachment-10@mail.example.com>"
+    assert CaseEmail.objects.count() <= 1
+
+
+def test_receiving_through_mailgun_without_its_signing_key_is_refused_on_save(
+    staff_api_client, permission_manage_plugins, settings
+):
+    settings.PLUGINS = ["saleor_support_plugin.plugin.SupportPlugin"]
+    values = {"email_provider": "mailgun", "email_provider_api_key": "key-test", "inbound_webhook_secret": SECRET}
+    configuration = [{"name": name, "value": value} for name, value in values.items()]
+    response = staff_api_client.post_graphql(
+        PLUGIN_UPDATE,
+        {"input": {"active": True, "configuration": configuration}},
+        permissions=[permission_manage_plugins],
+    )
+    errors = get_graphql_content(response)["data"]["pluginUpdate"]["errors"]
+    assert [(error["field"], error["code"]) for error in errors] == [("emailProviderOptions", "REQUIRED")]
+    assert "webhook_signing_key" in errors[0]["message"]
+
+
+def basic(secret: str) -> str:
+    return "Basic " + base64.b64encode(secret.encode()).decode()
+
+
+def signing_headers(sent) -> dict[str, str]:
+    """Request headers as Django's test client takes them (HTTP_X_...)."""
+    return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in sent.headers.items()}
 
 
 def test_receiving_is_refused_until_configured(support_plugin):
