@@ -29,6 +29,7 @@ from .models import (
     GuestCaseOpening,
     SupportCase,
 )
+from .text import is_storable
 
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
@@ -76,9 +77,11 @@ class CaseOrder:
 
 
 def check_text(text: str, field: str) -> str:
-    """Any text a person gives (subject, message, filter): PostgreSQL text cannot hold a NUL character."""
-    if "\x00" in text:
-        raise CaseError("The text contains a NUL character, which cannot be stored.", "invalid", field)
+    """Any text a person gives (subject, message, address) must be storable: no NUL, no lone surrogate."""
+    if not is_storable(text):
+        raise CaseError(
+            "The text contains a character that cannot be stored (NUL or a lone surrogate).", "invalid", field
+        )
     return text
 
 

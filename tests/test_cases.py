@@ -85,6 +85,7 @@ def test_open_case_keeps_order_and_customer_and_first_message(case, support_sett
         ("subject", "x" * (BODY_MAX_LENGTH + 1), "body", "invalid"),
         ("Where\x00is it", "body", "subject", "invalid"),
         ("subject", "a\x00b", "body", "invalid"),
+        ("subject", "half a pair \ud800", "body", "invalid"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_stored(support_settings, subject, body, field, code):
@@ -126,6 +127,7 @@ def test_clean_email_keeps_an_address_lower_case():
     [
         CaseFilter(search="a\x00b"),
         CaseFilter(customer="jane\x00"),
+        CaseFilter(search="\udfff"),
         CaseFilter(search="9" * 40),  # no case number, and never sent to PostgreSQL as one
         CaseFilter(search="\u00b2"),  # a digit to str.isdigit(), not to int()
     ],
