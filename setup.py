@@ -59,9 +59,13 @@ setup(
             "django-anymail[postal,resend]",
             "boto3>=1.24",
             "responses>=0.23",
+            "hypothesis>=6.100",
         ],
         # The browser tests (tests/in_saleor/test_dashboard_browser.py) drive Debian's chromium with it.
         "browser": ["playwright>=1.45"],
+        # What tests/run.py installs into the Saleor environment: the browser tests' Playwright, and hypothesis
+        # for the API fuzz test (tests/in_saleor/test_support_api_fuzz.py).
+        "saleor-tier": ["playwright>=1.45", "hypothesis>=6.100"],
     },
     entry_points={
         "saleor.plugins": [

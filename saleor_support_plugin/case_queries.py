@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from .models import OPEN_CASE_STATUSES, SupportCase
+from .text import is_storable
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,13 @@ def overdue_q(now: datetime.datetime) -> Q:
     return Q(status__in=OPEN_CASE_STATUSES) & (response_late | Q(resolution_due_at__lt=now))
 
 
+# Case numbers are PostgreSQL bigints: a longer number is no case's, and must not reach the database.
+MAX_CASE_NUMBER = 2**63 - 1
+
+
 def filter_cases(cases: QuerySet[SupportCase], spec: CaseFilter, now: datetime.datetime) -> QuerySet[SupportCase]:
+    if not (is_storable(spec.customer) and is_storable(spec.search)):
+        return cases.none()  # no stored text holds a NUL or a lone surrogate: nothing can match
     for field, values in (
         ("status", spec.statuses),
         ("priority", spec.priorities),
@@ -56,6 +63,6 @@ def search_q(text: str) -> Q:
     """Case number, order number, subject or customer email."""
     number = text.lstrip("#")
     query = Q(subject__icontains=text) | Q(customer_email__icontains=text) | Q(order_number=number)
-    if number.isdigit():
+    if number.isascii() and number.isdigit() and int(number) <= MAX_CASE_NUMBER:
         query |= Q(pk=int(number))
     return query

@@ -9,10 +9,12 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import case_emails
+from . import case_emails, rate_limit
 from .case_queries import overdue_q
 from .config import SupportSettings
 from .models import (
@@ -24,8 +26,10 @@ from .models import (
     CaseMessage,
     CasePriority,
     CaseStatus,
+    GuestCaseOpening,
     SupportCase,
 )
+from .text import is_storable
 
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
@@ -73,8 +77,27 @@ class CaseOrder:
     language_code: str = "en"
 
 
+def check_text(text: str, field: str) -> str:
+    """Any text a person gives (subject, message, address) must be storable: no NUL, no lone surrogate."""
+    if not is_storable(text):
+        raise CaseError(
+            "The text contains a character that cannot be stored (NUL or a lone surrogate).", "invalid", field
+        )
+    return text
+
+
+def clean_email(email: str, field: str = "email") -> str:
+    """An email address someone typed: checked with Django's validator, stored lower case."""
+    email = check_text((email or "").strip(), field).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CaseError("Enter a valid email address.", "invalid", field) from None
+    return email
+
+
 def clean_subject(subject: str) -> str:
-    subject = " ".join((subject or "").split())
+    subject = " ".join(check_text(subject or "", "subject").split())
     if not subject:
         raise CaseError("Enter a subject.", "required", "subject")
     if len(subject) > SUBJECT_MAX_LENGTH:
@@ -83,7 +106,7 @@ def clean_subject(subject: str) -> str:
 
 
 def clean_body(body: str) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = check_text(body or "", "body").replace("\r\n", "\n").strip()
     if not body:
         raise CaseError("Write a message.", "required", "body")
     if len(body) > BODY_MAX_LENGTH:
@@ -147,6 +170,38 @@ def open_case(
     )
     message = _add_message(case, author, clean_body(body), is_internal=False, at=now)
     case_emails.case_opened(case, message)
+    return case
+
+
+@transaction.atomic
+def open_guest_case(
+    *,
+    settings: SupportSettings,
+    ip: str,
+    author: Actor,
+    subject: str,
+    body: str,
+    email: str,
+    order: CaseOrder,
+    category: str = CaseCategory.OTHER,
+) -> SupportCase:
+    """A case a guest (no account) opens about an order; refused once the guest limits of the last hour are
+    reached. Only cases actually opened count towards them: a refused attempt leaves nothing behind."""
+    email = clean_email(email)
+    limits = rate_limit.GuestLimits(settings.anonymous_cases_per_email_hour, settings.anonymous_cases_per_ip_hour)
+    if not rate_limit.within_limits(email, ip, limits):
+        raise CaseError("Too many support requests: try again in an hour.", "rate_limited")
+    case = open_case(
+        settings=settings,
+        author=author,
+        origin=CaseChannel.STOREFRONT,
+        subject=subject,
+        body=body,
+        email=email,
+        order=order,
+        category=category,
+    )
+    rate_limit.record_opening(case, email, ip)
     return case
 
 
@@ -279,6 +334,7 @@ def anonymize_customer_cases(customer_id: int | None, email: str) -> int:
             body=ANONYMIZED_BODY, author_name=""
         )
         SupportCase.objects.filter(pk__in=case_ids).update(customer_id=None, customer_email=ANONYMIZED_EMAIL)
+        GuestCaseOpening.objects.filter(case_id__in=case_ids).delete()
     return len(case_ids)
 
 

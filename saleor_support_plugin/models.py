@@ -311,3 +311,22 @@ class DashboardSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class GuestCaseOpening(models.Model):
+    """A case a guest opened, by email and client address: the guest limits count these rows (every worker
+    sees the database, unlike a per-process cache). Rows older than the window are deleted as new ones come."""
+
+    case = models.OneToOneField(SupportCase, related_name="+", on_delete=models.CASCADE)
+    email = models.CharField(max_length=254)
+    ip = models.CharField(max_length=45)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="support_guestopen_email_idx"),
+            models.Index(fields=["ip", "created_at"], name="support_guestopen_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip}"

@@ -50,9 +50,14 @@ def find_saleor_python() -> tuple[str | None, str]:
 
 def ensure_plugin_installed(python: str) -> None:
     """Install this checkout (editable) into the Saleor environment, as a merchant would with pip, with the
-    `browser` extra (Playwright, which drives Debian's chromium in the browser tests)."""
+    `saleor-tier` extra (Playwright, which drives Debian's chromium in the browser tests; hypothesis, for the
+    API fuzz test)."""
     probe = subprocess.run(
-        [python, "-c", "import saleor_support_plugin, anymail, playwright; print(saleor_support_plugin.__file__)"],
+        [
+            python,
+            "-c",
+            "import saleor_support_plugin, anymail, playwright, hypothesis; print(saleor_support_plugin.__file__)",
+        ],
         capture_output=True,
         text=True,
         cwd="/",
@@ -61,9 +66,9 @@ def ensure_plugin_installed(python: str) -> None:
         return
     uv = Path(python).parent / "uv"
     command = (
-        [str(uv), "pip", "install", "--python", python, "-e", f"{REPO}[browser]"]
+        [str(uv), "pip", "install", "--python", python, "-e", f"{REPO}[saleor-tier]"]
         if uv.exists()
-        else [python, "-m", "pip", "install", "-e", f"{REPO}[browser]"]
+        else [python, "-m", "pip", "install", "-e", f"{REPO}[saleor-tier]"]
     )
     print(f"Installing the plugin into the Saleor environment: {' '.join(command)}", flush=True)
     subprocess.run(command, check=True)

@@ -4,6 +4,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from saleor_support_plugin.case_queries import CaseFilter, filter_cases
 from saleor_support_plugin.cases import (
     ANONYMIZED_BODY,
     BODY_MAX_LENGTH,
@@ -14,6 +15,7 @@ from saleor_support_plugin.cases import (
     CaseOrder,
     add_message,
     anonymize_customer_cases,
+    clean_email,
     close_case,
     escalate_overdue_cases,
     is_overdue,
@@ -81,6 +83,9 @@ def test_open_case_keeps_order_and_customer_and_first_message(case, support_sett
         ("x" * (SUBJECT_MAX_LENGTH + 1), "body", "subject", "invalid"),
         ("subject", "   ", "body", "required"),
         ("subject", "x" * (BODY_MAX_LENGTH + 1), "body", "invalid"),
+        ("Where\x00is it", "body", "subject", "invalid"),
+        ("subject", "a\x00b", "body", "invalid"),
+        ("subject", "half a pair \ud800", "body", "invalid"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_stored(support_settings, subject, body, field, code):
@@ -96,6 +101,43 @@ def test_bad_input_is_refused_and_nothing_is_stored(support_settings, subject, b
     assert (error.value.field, error.value.code) == (field, code)
     assert SupportCase.objects.count() == 0
     assert CaseMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize("is_internal", [False, True])
+def test_a_reply_or_note_with_a_nul_character_is_refused_not_a_database_error(case, is_internal):
+    with pytest.raises(CaseError) as error:
+        add_message(case, AGENT, "a\x00b", is_internal=is_internal)
+    assert (error.value.field, error.value.code) == ("body", "invalid")
+    assert case.messages.count() == 1
+
+
+@pytest.mark.parametrize("address", ["nobody", "a@", "@example.com", "jane@exa mple.com", "jane\x00@example.com", ""])
+def test_clean_email_refuses_what_is_not_an_address(address):
+    with pytest.raises(CaseError) as error:
+        clean_email(address)
+    assert (error.value.field, error.value.code) == ("email", "invalid")
+
+
+def test_clean_email_keeps_an_address_lower_case():
+    assert clean_email("  Jane@Example.COM ") == "jane@example.com"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        CaseFilter(search="a\x00b"),
+        CaseFilter(customer="jane\x00"),
+        CaseFilter(search="\udfff"),
+        CaseFilter(search="9" * 40),  # no case number, and never sent to PostgreSQL as one
+        CaseFilter(search="\u00b2"),  # a digit to str.isdigit(), not to int()
+    ],
+)
+def test_filters_that_match_nothing_are_not_errors(case, spec):
+    assert list(filter_cases(SupportCase.objects.all(), spec, timezone.now())) == []
+
+
+def test_search_finds_a_case_by_number(case):
+    assert list(filter_cases(SupportCase.objects.all(), CaseFilter(search=f"#{case.pk}"), timezone.now())) == [case]
 
 
 def test_staff_reply_is_the_first_response_and_waits_on_the_customer(case):

@@ -25,7 +25,7 @@ from saleor.core.jwt import (
 )
 from saleor.permission.enums import get_permission_names
 
-from ..graphql.access import staff_permissions
+from ..graphql.access import staff_permissions, support_staff
 from ..saleor_gateway import installed_support_app
 from .session import DashboardRefusal, StaffMember
 
@@ -40,7 +40,8 @@ class SaleorStaffAccess:
         return StaffMember(user_id=session.user.pk, name=session.user.get_full_name() or session.user.email)
 
     def staff(self) -> list[tuple[int, str]]:
-        users = User.objects.filter(is_staff=True, is_active=True).order_by("first_name", "last_name", "email")
+        # Only staff who can act on support cases may be assigned one (the same rule as the API's).
+        users = support_staff().order_by("first_name", "last_name", "email")
         return [(user.pk, user.get_full_name() or user.email) for user in users[:STAFF_LIST_LIMIT]]
 
 

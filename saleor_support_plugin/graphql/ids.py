@@ -18,9 +18,15 @@ def decode_id(global_id: str | None, type_name: str) -> str | None:
     return pk if found_type == type_name else None
 
 
+# Database ids are PostgreSQL integers at most 8 bytes wide; a larger number is nobody's id.
+MAX_INT_ID = 2**63 - 1
+
+
 def int_id(global_id: str | None, type_name: str) -> int | None:
     pk = decode_id(global_id, type_name)
-    return int(pk) if pk and pk.isdigit() else None
+    if not pk or not (pk.isascii() and pk.isdigit()):  # str.isdigit() accepts digits int() refuses
+        return None
+    return int(pk) if int(pk) <= MAX_INT_ID else None
 
 
 def uuid_id(global_id: str | None, type_name: str) -> uuid.UUID | None:

@@ -16,6 +16,7 @@ import graphql
 from django.core.exceptions import ImproperlyConfigured
 
 from .doc import DOC_CATEGORY_SUPPORT
+from .query_cost import extend_cost_map
 
 EXTENDED_FLAG = "_saleor_support_extended"
 
@@ -31,6 +32,7 @@ def extend_saleor_schema() -> None:
             "support API would be missing. Make sure INSTALLED_APPS is set up before the URLconf is loaded."
         )
     from saleor.graphql.core.federation.schema import build_federated_schema
+    from saleor.graphql.query_cost_map import COST_MAP
 
     from .schema import SupportMutations, SupportQueries
 
@@ -57,6 +59,7 @@ def extend_saleor_schema() -> None:
     api.monitor_fields_usage(schema)
     setattr(schema, EXTENDED_FLAG, True)
     api.schema = schema
+    extend_cost_map(COST_MAP)
     views = sys.modules.get("saleor.graphql.views")
     if views is not None:
         views.schema = schema  # type: ignore[attr-defined]

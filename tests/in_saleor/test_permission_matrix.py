@@ -118,3 +118,15 @@ def test_permission_matrix(operation, actor, expected, clients, customer_case, o
         # A refused request changes nothing.
         assert (SupportCase.objects.count(), CaseMessage.objects.count()) == (cases_before, messages_before)
         assert SupportCase.objects.get(pk=SupportCase.objects.order_by("pk").first().pk).priority == "normal"
+
+
+def test_the_matrix_covers_every_support_operation_of_the_schema():
+    from saleor.graphql.api import schema
+
+    in_schema = {
+        name
+        for root in (schema.get_query_type(), schema.get_mutation_type())
+        for name in root.fields
+        if name.startswith("support")
+    } | {f"me.{name}" for name in schema.get_type("User").fields if name.startswith("support")}
+    assert set(MATRIX) == in_schema

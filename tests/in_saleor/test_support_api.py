@@ -191,3 +191,93 @@ def test_opening_a_case_sends_one_acknowledgement_and_staff_replies_reach_the_cu
     (sent,) = mail.outbox
     assert sent.to == [customer_user.email]
     assert sent.body.startswith("Shipped today.")
+
+
+NUL = "a\u0000b"
+
+
+def test_a_nul_character_in_any_text_is_a_coded_error_not_a_server_error(
+    api_client, user_api_client, support_staff_api_client, customer_case, order_with_lines
+):
+    staff, case_id = support_staff_api_client, customer_case["id"]
+    guest = {"orderToken": str(order_with_lines.pk), "email": order_with_lines.user_email}
+    attempts = [
+        (user_api_client, ops.CREATE, {"input": {"subject": "Hi", "body": NUL}}, "supportCaseCreate", "body"),
+        (user_api_client, ops.CREATE, {"input": {"subject": NUL, "body": "Hi"}}, "supportCaseCreate", "subject"),
+        (api_client, ops.CREATE, {"input": {"subject": "Hi", "body": NUL, **guest}}, "supportCaseCreate", "body"),
+        (user_api_client, ops.REPLY, {"id": case_id, "body": NUL}, "supportCaseReply", "body"),
+        (staff, ops.REPLY, {"id": case_id, "body": NUL}, "supportCaseReply", "body"),
+        (staff, ops.NOTE_ADD, {"id": case_id, "body": NUL}, "supportCaseNoteAdd", "body"),
+        (staff, ops.CREATE, {"input": {"subject": "Hi", "body": "Hi", "email": NUL}}, "supportCaseCreate", "email"),
+    ]
+    for client, query, variables, name, field in attempts:
+        result = data(client.post_graphql(query, variables), name)
+        assert [(e["field"], e["code"]) for e in result["errors"]] == [(field, "INVALID")], (name, variables)
+    assert (SupportCase.objects.count(), CaseMessage.objects.count()) == (1, 1)
+    for spec in ({"search": NUL}, {"customer": NUL}):
+        assert data(staff.post_graphql(ops.CASES, {"first": 5, "filter": spec}), "supportCases")["totalCount"] == 0
+
+
+def test_a_staff_phone_case_needs_a_real_email_address(support_staff_api_client):
+    from django.core import mail
+
+    variables = {"input": {"subject": "Called", "body": "About a refund", "channel": "PHONE", "email": "nobody"}}
+    result = data(support_staff_api_client.post_graphql(ops.CREATE, variables), "supportCaseCreate")
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("email", "INVALID")]
+    assert SupportCase.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_staff_phone_case_acknowledges_the_customer_with_the_case_number(support_staff_api_client):
+    # The shopper who phoned gets the case number and an address to reply to, like one who wrote in.
+    from django.core import mail
+
+    variables = {
+        "input": {"subject": "Called", "body": "About a refund", "channel": "PHONE", "email": "Caller@Example.com"}
+    }
+    result = data(support_staff_api_client.post_graphql(ops.CREATE, variables), "supportCaseCreate")
+    assert result["errors"] == []
+    (sent,) = mail.outbox
+    assert sent.to == ["caller@example.com"]
+    assert sent.tags[-1] == "acknowledgement"
+    assert f"#{result['case']['number']}" in sent.subject + sent.body
+
+
+def test_only_staff_with_a_support_permission_can_be_assigned(
+    support_staff_api_client, customer_case, staff_users, permission_group_manage_orders
+):
+    from saleor_support_plugin.dashboard.app_auth import SaleorStaffAccess
+
+    through_group, no_permission = staff_users[1], staff_users[2]  # the fixture put staff_users[1] in the group
+    staff = support_staff_api_client
+
+    def assign(user):
+        variables = {"id": customer_case["id"], "input": {"assignee": graphene.Node.to_global_id("User", user.pk)}}
+        return data(staff.post_graphql(ops.UPDATE, variables), "supportCaseUpdate")
+
+    refused = assign(no_permission)
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("assignee", "INVALID")]
+    assert SupportCase.objects.get().assignee_id is None
+    assert assign(through_group)["case"]["assignee"]["email"] == through_group.email
+    listed = {user_id for user_id, _ in SaleorStaffAccess().staff()}
+    assert {staff.user.pk, through_group.pk} <= listed
+    assert no_permission.pk not in listed
+
+
+def test_refused_guest_attempts_do_not_use_up_the_per_address_limit(api_client, order_with_lines, support_plugin):
+    support_plugin(anonymous_cases_per_ip_hour="5", anonymous_cases_per_email_hour="50")
+    guest = {"orderToken": str(order_with_lines.pk), "email": order_with_lines.user_email}
+    for _ in range(3):  # refused: no subject
+        result = data(
+            api_client.post_graphql(ops.CREATE, {"input": {"subject": " ", "body": "Hi", **guest}}),
+            "supportCaseCreate",
+        )
+        assert [e["code"] for e in result["errors"]] == ["REQUIRED"]
+    codes = []
+    for attempt in range(6):
+        variables = {"input": {"subject": f"Try {attempt}", "body": "Hello", **guest}}
+        codes.append(
+            [e["code"] for e in data(api_client.post_graphql(ops.CREATE, variables), "supportCaseCreate")["errors"]]
+        )
+    assert codes == [[], [], [], [], [], ["RATE_LIMITED"]]
+    assert SupportCase.objects.count() == 5

@@ -9,8 +9,7 @@ from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseInputObjectType
 from saleor.order.models import Order
 
-from ... import rate_limit
-from ...cases import open_case
+from ...cases import clean_email, open_case, open_guest_case
 from ...error_codes import SupportErrorCode as Code
 from ...models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority
 from ..access import Viewer, get_viewer
@@ -56,8 +55,11 @@ class SupportCaseCreate(SupportMutation):
     def perform_mutation(cls, _root: Any, info: ResolveInfo, /, *, input: dict[str, Any]) -> SupportCaseCreate:
         plugin = cls.require_active_plugin(info)
         viewer = get_viewer(info, input.get("order_token"), input.get("email"))
-        order, email, origin = cls.clean_requester(info, viewer, input, plugin.support_settings)
+        category = input.get("category") or CaseCategory.OTHER
         with domain_errors():
+            if input.get("order_token") or (viewer.user is None and viewer.app is None):
+                return SupportCaseCreate(case=cls.open_guest_case(info, viewer, input, category, plugin))
+            order, email, origin = cls.clean_requester(viewer, input)
             case = open_case(
                 settings=plugin.support_settings,
                 author=viewer.actor(),
@@ -67,7 +69,7 @@ class SupportCaseCreate(SupportMutation):
                 email=email,
                 customer_id=viewer.user.pk if viewer.is_customer and viewer.user else None,
                 order=case_order(order) if order else None,
-                category=input.get("category") or CaseCategory.OTHER,
+                category=category,
                 priority=(input.get("priority") if viewer.is_support_staff else None) or CasePriority.NORMAL,
                 # The order's language, else the customer's.
                 language_code=viewer.user.language_code if viewer.is_customer and viewer.user and not order else "",
@@ -75,12 +77,8 @@ class SupportCaseCreate(SupportMutation):
         return SupportCaseCreate(case=case)
 
     @classmethod
-    def clean_requester(
-        cls, info: ResolveInfo, viewer: Viewer, input: dict[str, Any], settings: Any
-    ) -> tuple[Order | None, str, str]:
-        """The order, the customer's email and the channel, depending on who opens the case."""
-        if input.get("order_token") or (viewer.user is None and viewer.app is None):
-            return cls.clean_guest(info, viewer, input, settings)
+    def clean_requester(cls, viewer: Viewer, input: dict[str, Any]) -> tuple[Order | None, str, str]:
+        """The order, the customer's email and the channel, for customers and staff."""
         order = cls.clean_order(viewer, input.get("order"))
         if viewer.is_support_staff:
             email = (input.get("email") or (order.get_customer_email() if order else "") or "").strip()
@@ -89,27 +87,31 @@ class SupportCaseCreate(SupportMutation):
             channel = input.get("channel") or CaseChannel.STAFF
             if channel not in STAFF_CHANNELS:
                 raise error("channel", "Staff open cases from PHONE, EMAIL or STAFF.", Code.INVALID)
-            return order, email, channel
+            return order, clean_email(email), channel
         assert viewer.user is not None
         return order, viewer.user.email, CaseChannel.STOREFRONT
 
     @classmethod
-    def clean_guest(
-        cls, info: ResolveInfo, viewer: Viewer, input: dict[str, Any], settings: Any
-    ) -> tuple[Order | None, str, str]:
+    def open_guest_case(
+        cls, info: ResolveInfo, viewer: Viewer, input: dict[str, Any], category: str, plugin: Any
+    ) -> Any:
+        """A guest's case: the order proven by its token and email, within the guest limits."""
         if not input.get("order_token") or not input.get("email"):
             raise error("orderToken", "Log in, or give the order's token and email address.", Code.REQUIRED)
-        email = input["email"].strip().lower()
-        ip = get_client_ip(info.context) or "unknown"
-        # Count attempts before checking the order, so guessing tokens is rate limited too.
-        if not (
-            rate_limit.allow(f"ip:{ip}", settings.anonymous_cases_per_ip_hour)
-            and rate_limit.allow(f"email:{email}", settings.anonymous_cases_per_email_hour)
-        ):
-            raise error(None, "Too many support requests: try again in an hour.", Code.RATE_LIMITED)
+        clean_email(input["email"])
         if viewer.guest_order is None:
             raise error("orderToken", "No order matches this token and email address.", Code.NOT_FOUND)
-        return viewer.guest_order, viewer.guest_email, CaseChannel.STOREFRONT
+        return open_guest_case(
+            settings=plugin.support_settings,
+            # Saleor's reading of the client address: the first valid X-Forwarded-For entry, else REMOTE_ADDR.
+            ip=get_client_ip(info.context) or "unknown",
+            author=viewer.actor(),
+            subject=input["subject"],
+            body=input["body"],
+            email=viewer.guest_email,
+            order=case_order(viewer.guest_order),
+            category=category,
+        )
 
     @classmethod
     def clean_order(cls, viewer: Viewer, global_id: str | None) -> Order | None:

@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from saleor.account.models import User
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.types import BaseInputObjectType
 
 from ...cases import update_case
 from ...error_codes import SupportErrorCode as Code
-from ..access import get_viewer, staff_permissions
+from ..access import get_viewer, staff_permissions, support_staff
 from ..doc import DOC_CATEGORY_SUPPORT
 from ..enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
 from ..ids import int_id
@@ -60,7 +59,7 @@ class SupportCaseUpdate(SupportMutation):
         if not global_id:
             return None
         pk = int_id(global_id, "User")
-        staff = User.objects.filter(pk=pk, is_staff=True, is_active=True).first() if pk else None
+        staff = support_staff().filter(pk=pk).first() if pk else None
         if staff is None:
-            raise error("assignee", "Assign the case to an active staff member.", Code.INVALID)
+            raise error("assignee", "Assign the case to active staff with a support permission.", Code.INVALID)
         return staff.pk
