@@ -101,3 +101,28 @@ def use_settings(orders: InMemoryOrders, runtime: SupportRuntime) -> Callable[..
         return CURRENT["runtime"]
 
     return apply
+
+
+@pytest.fixture
+def inbound_runtime(use_settings: Callable[..., SupportRuntime], settings: Any, tmp_path: Any) -> SupportRuntime:
+    """Receiving mail: a reply domain, a staff inbox, attachments stored under a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return use_settings(reply_domain="reply.shop.example", staff_inbox="team@shop.example")
+
+
+@pytest.fixture
+def case(inbound_runtime: SupportRuntime, orders: InMemoryOrders) -> Any:
+    """A case Jane opened from the storefront about her order 1042 (the one received mail answers)."""
+    from saleor_support_plugin.cases import Actor, CaseOrder, open_case
+    from saleor_support_plugin.models import AuthorType, CaseChannel
+
+    order = orders.put(make_order(number="1042", email="jane@example.com"))
+    return open_case(
+        settings=inbound_runtime.settings,
+        author=Actor(AuthorType.CUSTOMER, name="Jane"),
+        origin=CaseChannel.STOREFRONT,
+        subject="Where is my mug?",
+        body="It has been a week.",
+        email="jane@example.com",
+        order=CaseOrder(id=order.id, number=order.number, email=order.email),
+    )

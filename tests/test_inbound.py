@@ -8,7 +8,7 @@ from anymail.inbound import AnymailInboundMessage
 from django.core import mail
 from django.utils import timezone
 
-from saleor_support_plugin.cases import Actor, CaseOrder, close_case, open_case
+from saleor_support_plugin.cases import Actor, close_case
 from saleor_support_plugin.delay_rules import DelayStage
 from saleor_support_plugin.inbound import ATTACHMENT_MAX_BYTES, receive_email
 from saleor_support_plugin.inbound_mail import WrittenText, written_text
@@ -31,26 +31,6 @@ pytestmark = pytest.mark.django_db
 
 def eml(name: str, **values: Any) -> AnymailInboundMessage:
     return AnymailInboundMessage.parse_raw_mime_bytes(corpus_bytes(name, **values))
-
-
-@pytest.fixture
-def inbound_runtime(use_settings, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return use_settings(reply_domain="reply.shop.example", staff_inbox="team@shop.example")
-
-
-@pytest.fixture
-def case(inbound_runtime, orders):
-    order = orders.put(make_order(number="1042", email="jane@example.com"))
-    return open_case(
-        settings=inbound_runtime.settings,
-        author=Actor(AuthorType.CUSTOMER, name="Jane"),
-        origin=CaseChannel.STOREFRONT,
-        subject="Where is my mug?",
-        body="It has been a week.",
-        email="jane@example.com",
-        order=CaseOrder(id=order.id, number=order.number, email=order.email),
-    )
 
 
 def customer_messages(case):

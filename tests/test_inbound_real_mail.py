@@ -8,19 +8,16 @@ import pytest
 from anymail.inbound import AnymailInboundMessage
 from django.core import mail
 
-from saleor_support_plugin.cases import BODY_MAX_LENGTH, Actor, CaseOrder, open_case
+from saleor_support_plugin.cases import BODY_MAX_LENGTH
 from saleor_support_plugin.inbound import receive_email
 from saleor_support_plugin.inbound_mail import automatic_reason, written_text
 from saleor_support_plugin.models import (
-    AuthorType,
-    CaseChannel,
     CaseEmail,
     CaseEmailKind,
     CaseStatus,
     InboundEmail,
     SupportCase,
 )
-from tests.conftest import make_order
 from tests.email_corpus import (
     ODD_MIME,
     PERSON_IN_BOUNCE_CORPUS,
@@ -52,26 +49,6 @@ def as_reply_to(message: Message, case: SupportCase, sender: str = "jane@example
 def lines(text: str) -> str:
     """Text compared line by line without trailing blanks (the parser trims them)."""
     return "\n".join(line.strip() for line in text.strip().split("\n"))
-
-
-@pytest.fixture
-def inbound_runtime(use_settings, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return use_settings(reply_domain="reply.shop.example", staff_inbox="team@shop.example")
-
-
-@pytest.fixture
-def case(inbound_runtime, orders):
-    order = orders.put(make_order(number="1042", email="jane@example.com"))
-    return open_case(
-        settings=inbound_runtime.settings,
-        author=Actor(AuthorType.CUSTOMER, name="Jane"),
-        origin=CaseChannel.STOREFRONT,
-        subject="Where is my mug?",
-        body="It has been a week.",
-        email="jane@example.com",
-        order=CaseOrder(id=order.id, number=order.number, email=order.email),
-    )
 
 
 def test_the_public_corpus_is_there():
