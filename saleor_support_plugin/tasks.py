@@ -133,7 +133,7 @@ def _deliver_one(task: Task, deliver: Callable[..., Delivery], model: type[Model
         task.apply_async(args=[pk], eta=retry_at)
 
 
-# Tasks that carried a list of ids (before 0.2): messages of theirs may still wait in a broker after an
+# Tasks that carried a list of ids (earlier builds): messages of theirs may still wait in a broker after an
 # upgrade. They only hand each id to the one-email task.
 @shared_task(**SEND_TASK_OPTIONS)
 def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
