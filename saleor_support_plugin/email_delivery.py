@@ -115,7 +115,12 @@ def find_interrupted(model: type[Model], now: datetime.datetime) -> int:
 def requeue_stale(model: type[Model], now: datetime.datetime) -> list[int]:
     """Ids of queued records whose task was lost (pending too long, or a retry that never came), marked as
     queued again now. Sending them twice is impossible: the claim lets one task through."""
-    stale = Q(status=PENDING, updated_at__lt=now - REQUEUE_AFTER) | Q(status=RETRYING, retry_at__lt=now - REQUEUE_AFTER)
+    stale = (
+        Q(status=PENDING, updated_at__lt=now - REQUEUE_AFTER)
+        | Q(status=RETRYING, retry_at__lt=now - REQUEUE_AFTER)
+        # A retry without retry_at (recorded by an earlier build) was due within the longest backoff, an hour.
+        | Q(status=RETRYING, retry_at__isnull=True, updated_at__lt=now - STUCK_AFTER - REQUEUE_AFTER)
+    )
     manager = model._default_manager
     ids = list(manager.filter(stale).order_by("pk").values_list("pk", flat=True))
     if ids:

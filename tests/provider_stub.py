@@ -20,6 +20,7 @@ from email.parser import BytesParser
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
+from urllib.parse import parse_qs
 
 
 class MailgunStub:
@@ -55,7 +56,8 @@ class MailgunStub:
 
     def _record(self, form: dict[str, str]) -> int:
         with self._lock:
-            self.received.append({"to": form.get("to", ""), "message_id": form.get("h:Message-ID", "")})
+            message_id = form.get("h:Message-Id", form.get("h:Message-ID", ""))
+            self.received.append({"to": form.get("to", ""), "message_id": message_id})
             return len(self.received)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -72,11 +74,14 @@ class MailgunStub:
                 if stub.delay:
                     time.sleep(stub.delay)
                 answer = json.dumps({"id": f"<{uuid.uuid4()}@stub.mailgun.test>", "message": "Queued. Thank you."})
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer.encode())
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer.encode())
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender is gone (a test killed the worker mid-send)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -85,7 +90,9 @@ class MailgunStub:
 
 
 def parse_form(content_type: str, body: bytes) -> dict[str, str]:
-    """The text fields of a multipart/form-data body (file parts are left out)."""
+    """The text fields of the posted form: urlencoded, or multipart when there are attachments (left out)."""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return {name: values[0] for name, values in parse_qs(body.decode()).items()}
     header = f"Content-Type: {content_type}\r\n\r\n".encode()
     message = cast(EmailMessage, BytesParser(policy=default_policy).parsebytes(header + body))
     fields: dict[str, str] = {}

@@ -169,3 +169,15 @@ def test_a_case_email_interrupted_mid_send_is_counted_not_sent(case_email, runti
     assert CaseEmail.objects.get(pk=case_email.pk).status == "interrupted"
     assert support_status(timezone.now()).case_emails_not_sent == 1
     assert mail.outbox == []
+
+
+def test_a_retry_recorded_before_retry_at_existed_is_queued_again_after_the_longest_backoff(queued_notices, runtime):
+    old, recent = queued_notices[:2]
+    DelayNotice.objects.filter(pk__in=[old, recent]).update(status="retrying", retry_at=None)
+    age(DelayNotice, [old], datetime.timedelta(hours=1) + REQUEUE_AFTER + MINUTE)
+    age(DelayNotice, [recent], datetime.timedelta(minutes=30))
+
+    queued: list[int] = []
+    recover_deliveries(timezone.now(), queued.extend, lambda ids: None)
+
+    assert queued == [old]

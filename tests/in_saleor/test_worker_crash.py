@@ -160,6 +160,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_silently_and_sends_nothing_twic
             first.wait()
             provider.release()
             in_flight = provider.received[KILL_AFTER]["to"]
+            # what the issue saw: 10 sent, one claimed by the dead worker, 9 still queued
+            statuses = collections.Counter(DelayNotice.objects.values_list("status", flat=True))
+            assert statuses == {"sent": KILL_AFTER, "sending": 1, "pending": NOTICES - KILL_AFTER - 1}
 
             # and another worker starts, and the next periodic scan runs
             workers.start("second")
