@@ -31,6 +31,7 @@ from .scan import recover_deliveries, scan_delays
 logger = logging.getLogger(__name__)
 
 SCAN_TASK_NAME = "saleor_support_plugin.tasks.scan_delays_task"
+IDS_PER_CHUNK = 50
 
 
 # One Saleor mutation fires several hooks for the same order (orderFulfill: four). They all follow the same
@@ -59,14 +60,32 @@ def enqueue_order_change(order_id: str) -> None:
 
 
 def enqueue_notice_delivery(notice_ids: list[int]) -> None:
-    """One task per notice: a worker that dies takes at most the email in flight with it."""
-    for notice_id in notice_ids:
-        send_delay_notice_task.delay(notice_id)
+    """Each notice is sent by a task of its own, so a worker that dies takes at most the email in flight with it.
+    Publishing costs about a millisecond a message, so the scan publishes chunks (`send_delay_notices_task`)
+    that a worker splits into one task per notice."""
+    _enqueue(notice_ids, send_delay_notice_task, send_delay_notices_task)
 
 
 def enqueue_case_email_delivery(email_ids: list[int]) -> None:
-    for email_id in email_ids:
-        send_case_email_task.delay(email_id)
+    _enqueue(email_ids, send_case_email_task, send_case_emails_task)
+
+
+def _enqueue(ids: list[int], one: Any, chunk: Any) -> None:
+    if len(ids) == 1:
+        one.delay(ids[0])
+        return
+    for start in range(0, len(ids), IDS_PER_CHUNK):
+        chunk.delay(ids[start : start + IDS_PER_CHUNK])
+
+
+def _split(ids: list[int], one: Any) -> None:
+    if one.app.conf.task_always_eager:
+        for pk in ids:
+            one.delay(pk)
+        return
+    with one.app.producer_or_acquire() as producer:  # one broker connection for the whole chunk
+        for pk in ids:
+            one.apply_async(args=[pk], producer=producer)
 
 
 @shared_task(ignore_result=True)
@@ -133,13 +152,14 @@ def _deliver_one(task: Task, deliver: Callable[..., Delivery], model: type[Model
         task.apply_async(args=[pk], eta=retry_at)
 
 
-# Tasks that carried a list of ids (earlier builds): messages of theirs may still wait in a broker after an
-# upgrade. They only hand each id to the one-email task.
+# A chunk of ids, split into one task per email. Acknowledged late too: a chunk whose worker died while
+# splitting it is split again, and the claim ignores the duplicates. (Earlier builds sent the whole chunk in
+# one task, with an `attempt` counter; such messages still waiting in a broker are split the same way.)
 @shared_task(**SEND_TASK_OPTIONS)
 def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
-    enqueue_notice_delivery(notice_ids)
+    _split(notice_ids, send_delay_notice_task)
 
 
 @shared_task(**SEND_TASK_OPTIONS)
 def send_case_emails_task(email_ids: list[int], attempt: int = 0) -> None:
-    enqueue_case_email_delivery(email_ids)
+    _split(email_ids, send_case_email_task)
