@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .case_email import build_case_email
-from .email_delivery import SKIPPED, Delivery, claim, finish, mark_sent, send
+from .email_delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
 from .models import AuthorType, CaseChannel, CaseEmail, CaseEmailKind, CaseMessage, SupportCase
 from .runtime import SupportRuntime
 
@@ -93,17 +93,21 @@ def queue_email(
 
 
 def _enqueue(email_id: int) -> None:
-    from .tasks import send_case_emails_task  # tasks imports the case flows: import when sending
+    from .tasks import enqueue_case_email_delivery  # tasks imports the case flows: import when sending
 
-    send_case_emails_task.delay([email_id])
+    enqueue_case_email_delivery([email_id])
 
 
 def deliver_case_email(
-    email_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False
+    email_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False, task_id: str = ""
 ) -> Delivery:
-    record = claim(CaseEmail, email_id)
-    if record is None:
-        return Delivery.NOT_CLAIMED
+    with claimed(CaseEmail, email_id, task_id) as record:
+        if record is None:
+            return Delivery.NOT_CLAIMED
+        return _deliver(record, runtime, now, final_attempt)
+
+
+def _deliver(record: CaseEmail, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool) -> Delivery:
     if not runtime.active:
         return finish(record, SKIPPED, "The support plugin is not active.")
     case = record.case

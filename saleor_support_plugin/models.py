@@ -43,6 +43,9 @@ class DelayNoticeStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Not sent"
     ESCALATED = "escalated", "Support case opened"
+    # Claimed, then its worker died before recording the outcome: the provider may have accepted it, so it
+    # is never sent again; staff see it as not sent.
+    INTERRUPTED = "interrupted", "Interrupted mid-send"
 
 
 class DelayNotice(models.Model):
@@ -63,6 +66,11 @@ class DelayNotice(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     failure_reason = models.TextField(blank=True)
+    # Set by the claim (email_delivery.py): when, and by which Celery task, the send started.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
+    # When a transient failure's retry is due; the periodic scan re-queues a retry that never came.
+    retry_at = models.DateTimeField(null=True, blank=True)
     case = models.ForeignKey(
         "SupportCase", null=True, blank=True, related_name="delay_notices", on_delete=models.SET_NULL
     )
@@ -252,12 +260,18 @@ class CaseEmail(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     failure_reason = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "recipient", "created_at"], name="support_caseemail_ack_idx")]
+        indexes = [
+            models.Index(fields=["kind", "recipient", "created_at"], name="support_caseemail_ack_idx"),
+            models.Index(fields=["status", "updated_at"], name="support_caseemail_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for case {self.case_id} ({self.status})"

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from .case_triggers import delay_trigger, fire_trigger, record_notice_on_case
 from .delay_rules import DelayStage, Verdict, check_stage
-from .email_delivery import Delivery, claim, finish, mark_sent, send
+from .email_delivery import Delivery, claimed, finish, mark_sent, send
 from .models import DelayNotice, DelayNoticeStatus
 from .notice_email import build_delay_notice_message
 from .orders import OrderSnapshot
@@ -22,11 +22,15 @@ from .watchlist import refresh_watches
 
 
 def deliver_delay_notice(
-    notice_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False
+    notice_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False, task_id: str = ""
 ) -> Delivery:
-    notice = claim(DelayNotice, notice_id)
-    if notice is None:
-        return Delivery.NOT_CLAIMED
+    with claimed(DelayNotice, notice_id, task_id) as notice:
+        if notice is None:
+            return Delivery.NOT_CLAIMED
+        return _deliver(notice, runtime, now, final_attempt)
+
+
+def _deliver(notice: DelayNotice, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool) -> Delivery:
     order_or_outcome = _order_still_late(notice, runtime, now)
     if isinstance(order_or_outcome, Delivery):
         return order_or_outcome

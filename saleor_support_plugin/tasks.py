@@ -1,7 +1,7 @@
 """Celery tasks: thin wrappers that load the runtime and call the domain.
 
 Saleor's worker autodiscovers this module next to the plugin module. Every task is idempotent: a refresh
-recomputes the watchlist, a scan claims rows with SKIP LOCKED, a delivery claims its notice first.
+recomputes the watchlist, a scan claims rows with SKIP LOCKED, a delivery claims its email first.
 """
 
 from __future__ import annotations
@@ -13,29 +13,25 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.db.models import Model
 from django.utils import timezone
 
 from .case_emails import deliver_case_email
 from .cases import anonymize_customer_cases, escalate_overdue_cases
 from .dashboard import submissions
 from .email_delivery import Delivery
+from .models import CaseEmail, DelayNotice
 from .notices import deliver_delay_notice
 from .order_changes import handle_order_change
 from .runtime import load_runtime
 from .saleor_compat import allow_writer
-from .scan import scan_delays
+from .scan import recover_deliveries, scan_delays
 
 logger = logging.getLogger(__name__)
 
-MAX_SEND_ATTEMPTS = 6
-NOTICES_PER_TASK = 50
 SCAN_TASK_NAME = "saleor_support_plugin.tasks.scan_delays_task"
-
-
-def retry_delay_seconds(attempt: int) -> int:
-    """Exponential backoff for transient provider errors: 1, 2, 4, 8, 16 minutes."""
-    return min(60 * 2**attempt, 3600)
+IDS_PER_CHUNK = 50
 
 
 # One Saleor mutation fires several hooks for the same order (orderFulfill: four). They all follow the same
@@ -64,8 +60,32 @@ def enqueue_order_change(order_id: str) -> None:
 
 
 def enqueue_notice_delivery(notice_ids: list[int]) -> None:
-    for start in range(0, len(notice_ids), NOTICES_PER_TASK):
-        send_delay_notices_task.delay(notice_ids[start : start + NOTICES_PER_TASK])
+    """Each notice is sent by a task of its own, so a worker that dies takes at most the email in flight with it.
+    Publishing costs about a millisecond a message, so the scan publishes chunks (`send_delay_notices_task`)
+    that a worker splits into one task per notice."""
+    _enqueue(notice_ids, send_delay_notice_task, send_delay_notices_task)
+
+
+def enqueue_case_email_delivery(email_ids: list[int]) -> None:
+    _enqueue(email_ids, send_case_email_task, send_case_emails_task)
+
+
+def _enqueue(ids: list[int], one: Any, chunk: Any) -> None:
+    if len(ids) == 1:
+        one.delay(ids[0])
+        return
+    for start in range(0, len(ids), IDS_PER_CHUNK):
+        chunk.delay(ids[start : start + IDS_PER_CHUNK])
+
+
+def _split(ids: list[int], one: Any) -> None:
+    if one.app.conf.task_always_eager:
+        for pk in ids:
+            one.delay(pk)
+        return
+    with one.app.producer_or_acquire() as producer:  # one broker connection for the whole chunk
+        for pk in ids:
+            one.apply_async(args=[pk], producer=producer)
 
 
 @shared_task(ignore_result=True)
@@ -91,33 +111,55 @@ def scan_delays_task() -> None:
         return
     now = timezone.now()
     summary = scan_delays(now, enqueue_notice_delivery)
+    recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
     escalated = escalate_overdue_cases(now)
     submissions.forget_old(now)
-    if summary.due or escalated:
+    if summary.due or escalated or recovered.requeued or recovered.interrupted:
         logger.info(
-            "Support scan: %s delays due, %s notices queued, %s cases escalated.",
+            "Support scan: %s delays due, %s notice emails and %s escalations queued, %s cases escalated, "
+            "%s lost emails queued again, %s interrupted mid-send (not resent).",
             summary.due,
-            summary.queued,
+            summary.queued_emails,
+            summary.queued_escalations,
             escalated,
+            recovered.requeued,
+            recovered.interrupted,
         )
 
 
-@shared_task(ignore_result=True)
+# Sending tasks are acknowledged after they run and given back to the broker if their worker dies: the
+# claim (email_delivery.py) makes a second run harmless, so a redelivery can only send what was never sent.
+SEND_TASK_OPTIONS: dict[str, Any] = {"ignore_result": True, "acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(bind=True, **SEND_TASK_OPTIONS)
 @allow_writer()
+def send_delay_notice_task(self: Task, notice_id: int) -> None:
+    _deliver_one(self, deliver_delay_notice, DelayNotice, notice_id)
+
+
+@shared_task(bind=True, **SEND_TASK_OPTIONS)
+@allow_writer()
+def send_case_email_task(self: Task, email_id: int) -> None:
+    _deliver_one(self, deliver_case_email, CaseEmail, email_id)
+
+
+def _deliver_one(task: Task, deliver: Callable[..., Delivery], model: type[Model], pk: int) -> None:
+    """Send one recorded email; one that failed transiently goes back to the queue when its retry is due."""
+    outcome = deliver(pk, load_runtime(), timezone.now(), task_id=task.request.id or "")
+    if outcome is Delivery.RETRY:
+        retry_at = model._default_manager.filter(pk=pk).values_list("retry_at", flat=True).first()
+        task.apply_async(args=[pk], eta=retry_at)
+
+
+# A chunk of ids, split into one task per email. Acknowledged late too: a chunk whose worker died while
+# splitting it is split again, and the claim ignores the duplicates. (Earlier builds sent the whole chunk in
+# one task, with an `attempt` counter; such messages still waiting in a broker are split the same way.)
+@shared_task(**SEND_TASK_OPTIONS)
 def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
-    _deliver_all(send_delay_notices_task, deliver_delay_notice, notice_ids, attempt)
+    _split(notice_ids, send_delay_notice_task)
 
 
-@shared_task(ignore_result=True)
-@allow_writer()
+@shared_task(**SEND_TASK_OPTIONS)
 def send_case_emails_task(email_ids: list[int], attempt: int = 0) -> None:
-    _deliver_all(send_case_emails_task, deliver_case_email, email_ids, attempt)
-
-
-def _deliver_all(task: Any, deliver: Callable[..., Delivery], ids: list[int], attempt: int) -> None:
-    """Send each recorded email; those that failed transiently go back to the queue with backoff."""
-    runtime = load_runtime()
-    final_attempt = attempt + 1 >= MAX_SEND_ATTEMPTS
-    retry = [pk for pk in ids if deliver(pk, runtime, timezone.now(), final_attempt) is Delivery.RETRY]
-    if retry:
-        task.apply_async(args=[retry], kwargs={"attempt": attempt + 1}, countdown=retry_delay_seconds(attempt))
+    _split(email_ids, send_case_email_task)

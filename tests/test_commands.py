@@ -38,14 +38,15 @@ def test_backfill_then_scan(shop, runtime, django_capture_on_commit_callbacks):
 
     out, _ = run("support_scan_delays", "--dry-run")
     assert "Due: 3 (not_shipped: 3)." in out
-    assert "Notices would be queued: 3" in out
+    assert "Notice emails would be queued: 3; escalations to a support case would be queued: 0" in out
     assert f"order #{shop[0].number}: not_shipped" in out
     assert DelayNotice.objects.count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):
         out, err = run("support_scan_delays")
     assert "Due: 3 (not_shipped: 3)." in out
-    assert "Notices queued: 3; already sent before: 0." in out
+    assert "Notice emails queued: 3; escalations to a support case queued: 0; already handled before: 0." in out
+    assert "Emails queued again (their task was lost): 0; interrupted mid-send (not resent" in out
     assert "Overdue support cases escalated: 0." in out
     assert "3/3" in err
     assert len(mail.outbox) == 3
@@ -70,3 +71,15 @@ def test_dry_run_shows_due_times_in_the_store_zone(orders, use_settings):
     handle_order_change(order.id, runtime)
     out, _ = run("support_scan_delays", "--dry-run")
     assert f"order #{order.number}: not_shipped, due November 5, 2026, 12:00 AM CET" in out
+
+
+def test_scan_reports_notice_emails_and_escalations_apart(shop, runtime, django_capture_on_commit_callbacks):
+    """Three late orders, two also due for escalation to a case: 3 emails and 2 cases, not "5 notices"."""
+    run("support_backfill")
+    now = timezone.now()
+    for order in shop[:2]:
+        DelayWatch.objects.create(order_id=order.id, order_number=order.number, stage="escalation", due_at=now)
+    with django_capture_on_commit_callbacks(execute=False):  # what is queued, not what the tasks then do
+        out, _ = run("support_scan_delays")
+    assert "Due: 5 (escalation: 2, not_shipped: 3)." in out
+    assert "Notice emails queued: 3; escalations to a support case queued: 2; already handled before: 0." in out

@@ -7,13 +7,14 @@ from django.core import mail
 from django.utils import timezone
 
 from saleor_support_plugin import tasks
+from saleor_support_plugin.email_delivery import MAX_SEND_ATTEMPTS, retry_delay_seconds
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
 from saleor_support_plugin.scan import scan_delays
 from saleor_support_plugin.tasks import (
     enqueue_notice_delivery,
     order_changed_task,
-    retry_delay_seconds,
     scan_delays_task,
+    send_delay_notice_task,
     send_delay_notices_task,
 )
 from tests.conftest import api_error, make_order
@@ -54,9 +55,23 @@ def test_duplicated_send_task_sends_once(late_order, runtime, django_capture_on_
     with django_capture_on_commit_callbacks(execute=False):
         scan_delays_task.delay()
     notice_id = DelayNotice.objects.get().pk
-    send_delay_notices_task.delay([notice_id])
-    send_delay_notices_task.delay([notice_id])  # a broker redelivery
+    send_delay_notice_task.delay(notice_id)
+    send_delay_notice_task.delay(notice_id)  # a broker redelivery
     assert len(mail.outbox) == 1
+
+
+def test_send_tasks_are_acknowledged_late_and_given_back_if_their_worker_dies():
+    # Safe because the claim lets one run through: the redelivery tests above and in test_delivery_recovery.
+    for task in (tasks.send_delay_notice_task, tasks.send_case_email_task):
+        assert (task.acks_late, task.reject_on_worker_lost) == (True, True)
+
+
+def test_a_task_of_the_old_batch_format_still_sends_each_email(late_order, runtime, django_capture_on_commit_callbacks):
+    order_changed_task.delay(str(late_order.id))
+    notice_id = scan_delays(timezone.now(), lambda ids: None).notice_ids[0]
+    send_delay_notices_task.delay([notice_id], attempt=0)  # published before the upgrade
+    assert len(mail.outbox) == 1
+    assert DelayNotice.objects.get().status == DelayNoticeStatus.SENT
 
 
 @pytest.fixture
@@ -74,23 +89,26 @@ def notice_failing_once(late_order, runtime, settings, use_settings):
 def test_transient_failure_schedules_a_retry_with_backoff(notice_failing_once):
     notice_id, backend = notice_failing_once
     backend.errors = [api_error(502)]
-    with mock.patch.object(send_delay_notices_task, "apply_async") as apply_async:
-        send_delay_notices_task([notice_id], attempt=2)
-    apply_async.assert_called_once_with(args=[[notice_id]], kwargs={"attempt": 3}, countdown=240)
-    # Celery carries the arguments as JSON: ids and a counter only, never settings or secrets.
-    call = apply_async.call_args.kwargs
-    assert json.loads(json.dumps({"args": call["args"], "kwargs": call["kwargs"]})) == {
-        "args": [[notice_id]],
-        "kwargs": {"attempt": 3},
-    }
-    assert DelayNotice.objects.get().status == DelayNoticeStatus.RETRYING
+    DelayNotice.objects.filter(pk=notice_id).update(attempts=2)  # tried twice before
+    before = timezone.now()
+    with mock.patch.object(send_delay_notice_task, "apply_async") as apply_async:
+        send_delay_notice_task(notice_id)
+    notice = DelayNotice.objects.get()
+    assert notice.status == DelayNoticeStatus.RETRYING
+    assert (
+        before + datetime.timedelta(seconds=240) <= notice.retry_at <= timezone.now() + datetime.timedelta(seconds=240)
+    )
+    apply_async.assert_called_once_with(args=[notice_id], eta=notice.retry_at)
+    # Celery carries the arguments as JSON: an id only, never settings or secrets.
+    assert json.loads(json.dumps(apply_async.call_args.kwargs["args"])) == [notice_id]
 
 
 def test_last_attempt_gives_up(notice_failing_once):
     notice_id, backend = notice_failing_once
     backend.errors = [api_error(503)]
-    with mock.patch.object(send_delay_notices_task, "apply_async") as apply_async:
-        send_delay_notices_task([notice_id], attempt=tasks.MAX_SEND_ATTEMPTS - 1)
+    DelayNotice.objects.filter(pk=notice_id).update(attempts=MAX_SEND_ATTEMPTS - 1)
+    with mock.patch.object(send_delay_notice_task, "apply_async") as apply_async:
+        send_delay_notice_task(notice_id)
     apply_async.assert_not_called()
     assert DelayNotice.objects.get().status == DelayNoticeStatus.FAILED
 
@@ -99,10 +117,27 @@ def test_backoff_grows_and_is_capped():
     assert [retry_delay_seconds(n) for n in range(7)] == [60, 120, 240, 480, 960, 1920, 3600]
 
 
-def test_notices_are_enqueued_in_chunks():
-    with mock.patch.object(send_delay_notices_task, "delay") as delay:
+def test_each_notice_gets_a_task_of_its_own():
+    """A worker that dies takes at most the one email in flight with it, not the rest of a batch; the scan
+    publishes chunks of ids (cheap), which a worker splits into one task per notice."""
+    with mock.patch.object(send_delay_notices_task, "delay") as publish_chunk:
         enqueue_notice_delivery(list(range(120)))
-    assert [len(call.args[0]) for call in delay.call_args_list] == [50, 50, 20]
+    assert [call.args for call in publish_chunk.call_args_list] == [
+        (list(range(0, 50)),),
+        (list(range(50, 100)),),
+        (list(range(100, 120)),),
+    ]
+    # (tasks run eagerly here; with a broker the split publishes over one connection: the Saleor tier's
+    # worker-crash test runs that path)
+    with mock.patch.object(send_delay_notice_task, "delay") as publish_one:
+        send_delay_notices_task(list(range(50)))
+    assert [call.args for call in publish_one.call_args_list] == [(n,) for n in range(50)]
+
+
+def test_a_single_email_is_published_as_its_own_task():
+    with mock.patch.object(send_delay_notice_task, "delay") as publish_one:
+        enqueue_notice_delivery([7])
+    publish_one.assert_called_once_with(7)
 
 
 def test_hooks_for_one_order_in_one_request_publish_one_delayed_task(settings):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from ..case_queries import overdue_q
-from ..models import OPEN_CASE_STATUSES, DelayNotice, DelayNoticeStatus, SupportCase
+from ..email_delivery import NOT_SENT, SENDING
+from ..models import OPEN_CASE_STATUSES, CaseEmail, DelayNotice, DelayNoticeStatus, SupportCase
 
 NOTICE_WINDOW = datetime.timedelta(days=7)
-# A notice is claimed (sending) for seconds; one still sending after this was interrupted and is never resent.
-INTERRUPTED_AFTER = datetime.timedelta(hours=1)
+# A send takes seconds (claim, render, one HTTP request with anymail's 30 s timeout, record). One still
+# `sending` after this lost its worker, even before the scan or its redelivered task marks it interrupted.
+SHOWN_INTERRUPTED_AFTER = datetime.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -21,17 +23,23 @@ class SupportStatus:
     overdue_cases: int
     notices_sent_7_days: int
     notices_not_sent: int
+    case_emails_not_sent: int = 0
 
 
 def support_status(now: datetime.datetime, database: str = "default") -> SupportStatus:
     cases = SupportCase.objects.using(database)
     notices = DelayNotice.objects.using(database)
-    not_sent = Q(status=DelayNoticeStatus.FAILED) | Q(
-        status=DelayNoticeStatus.SENDING, updated_at__lt=now - INTERRUPTED_AFTER
-    )
     return SupportStatus(
         open_cases=cases.filter(status__in=OPEN_CASE_STATUSES).count(),
         overdue_cases=cases.filter(overdue_q(now)).count(),
         notices_sent_7_days=notices.filter(status=DelayNoticeStatus.SENT, sent_at__gte=now - NOTICE_WINDOW).count(),
-        notices_not_sent=notices.filter(not_sent).count(),
+        notices_not_sent=not_sent_count(DelayNotice, now, database),
+        case_emails_not_sent=not_sent_count(CaseEmail, now, database),
     )
+
+
+def not_sent_count(model: type[Model], now: datetime.datetime, database: str = "default") -> int:
+    """Emails that did not and will not go out: refused, or interrupted mid-send (marked, or claimed so long
+    ago that the send cannot still be running)."""
+    not_sent = Q(status__in=NOT_SENT) | Q(status=SENDING, claimed_at__lt=now - SHOWN_INTERRUPTED_AFTER)
+    return model._default_manager.using(database).filter(not_sent).count()

@@ -33,7 +33,8 @@ def test_counts_open_and_overdue_cases_and_notices_sent_in_the_last_seven_days()
             (DelayNoticeStatus.SENT, MONDAY - datetime.timedelta(days=6, hours=23)),
             (DelayNoticeStatus.SENT, MONDAY - datetime.timedelta(days=8)),  # older than a week
             (DelayNoticeStatus.FAILED, None),
-            (DelayNoticeStatus.SENDING, None),  # interrupted: see below
+            (DelayNoticeStatus.INTERRUPTED, None),  # its worker died mid-send (marked by the scan)
+            (DelayNoticeStatus.SENDING, None),  # claimed long ago, not marked yet: interrupted too
             (DelayNoticeStatus.SENDING, None),  # being sent right now
         ]
     ):
@@ -46,10 +47,10 @@ def test_counts_open_and_overdue_cases_and_notices_sent_in_the_last_seven_days()
         )
 
     interrupted, in_flight = DelayNotice.objects.filter(status=DelayNoticeStatus.SENDING).order_by("pk")
-    DelayNotice.objects.filter(pk=interrupted.pk).update(updated_at=MONDAY - 2 * HOUR)
-    DelayNotice.objects.filter(pk=in_flight.pk).update(updated_at=MONDAY - datetime.timedelta(seconds=5))
+    DelayNotice.objects.filter(pk=interrupted.pk).update(claimed_at=MONDAY - 10 * datetime.timedelta(minutes=1))
+    DelayNotice.objects.filter(pk=in_flight.pk).update(claimed_at=MONDAY - datetime.timedelta(seconds=5))
 
     status = support_status(MONDAY)
 
     assert (status.open_cases, status.overdue_cases, status.notices_sent_7_days) == (3, 2, 2)
-    assert status.notices_not_sent == 2  # the failed one and the interrupted one
+    assert status.notices_not_sent == 3  # failed, interrupted, and claimed ten minutes ago

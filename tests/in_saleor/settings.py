@@ -9,3 +9,8 @@ if "saleor_support_plugin" not in INSTALLED_APPS:  # noqa: F405
         "saleor_support_plugin is not installed in this Saleor environment: "
         "`pip install -e <plugin checkout>` into it (tests/run.py does)."
     )
+
+# The plugin's migrations are installed from the repository's `migrations/` folder (setup.py's package_dir).
+# When the Saleor environment has another checkout installed and PYTHONPATH points at this one, the package
+# is imported from here but `saleor_support_plugin.migrations` would still come from there: use this one's.
+MIGRATION_MODULES = {"saleor_support_plugin": "migrations"}

@@ -6,11 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ...cases import escalate_overdue_cases
+from ...delay_rules import DelayStage
 from ...display_time import format_customer_time
 from ...progress import ProgressBar
 from ...runtime import load_runtime
-from ...scan import ScanSummary, count_due, preview_due, scan_delays
-from ...tasks import enqueue_notice_delivery
+from ...scan import ScanSummary, count_due, preview_due, recover_deliveries, scan_delays
+from ...tasks import enqueue_case_email_delivery, enqueue_notice_delivery
 
 
 class Command(BaseCommand):
@@ -36,10 +37,22 @@ class Command(BaseCommand):
         summary = scan_delays(now, enqueue_notice_delivery, batch_size=batch_size, on_batch=bar.advance)
         bar.close()
         self._report(summary, "queued")
+        recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
+        self.stdout.write(
+            f"Emails queued again (their task was lost): {recovered.requeued}; "
+            f"interrupted mid-send (not resent, shown as not sent): {recovered.interrupted}."
+        )
         self.stdout.write(f"Overdue support cases escalated: {escalate_overdue_cases(now)}.")
 
     def _report(self, summary: ScanSummary, verb: str) -> None:
         stages = ", ".join(f"{stage}: {count}" for stage, count in sorted(summary.by_stage.items())) or "none"
         self.stdout.write(f"Due: {summary.due} ({stages}).")
-        queued = summary.queued if verb == "queued" else summary.due
-        self.stdout.write(f"Notices {verb}: {queued}; already sent before: {summary.already_noticed}.")
+        if verb == "queued":
+            emails, escalations = summary.queued_emails, summary.queued_escalations
+        else:
+            escalations = summary.by_stage[DelayStage.ESCALATION]
+            emails = summary.due - escalations
+        self.stdout.write(
+            f"Notice emails {verb}: {emails}; escalations to a support case {verb}: {escalations}; "
+            f"already handled before: {summary.already_noticed}."
+        )
