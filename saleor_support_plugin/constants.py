@@ -46,12 +46,14 @@ STATUS_OPEN_CASES = "status_open_cases"
 STATUS_OVERDUE_CASES = "status_overdue_cases"
 STATUS_NOTICES_SENT_7_DAYS = "status_notices_sent_7_days"
 STATUS_NOTICES_NOT_SENT = "status_notices_not_sent"
+STATUS_CASE_EMAILS_NOT_SENT = "status_case_emails_not_sent"
 STATUS_APP_MANIFEST_URL = "status_app_manifest_url"
 STATUS_FIELDS = (
     STATUS_OPEN_CASES,
     STATUS_OVERDUE_CASES,
     STATUS_NOTICES_SENT_7_DAYS,
     STATUS_NOTICES_NOT_SENT,
+    STATUS_CASE_EMAILS_NOT_SENT,
     STATUS_APP_MANIFEST_URL,
 )
 

@@ -213,6 +213,14 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
             "gets two). The order's delay notices are listed in the Support widget on the order page."
         ),
     },
+    c.STATUS_CASE_EMAILS_NOT_SENT: {
+        "type": OUTPUT,
+        "label": "Case emails not sent",
+        "help_text": (
+            "Acknowledgements, replies and notifications the email provider refused, or whose sending was "
+            "interrupted (never retried, so no one gets two). Each case shows its emails."
+        ),
+    },
     c.STATUS_APP_MANIFEST_URL: {
         "type": OUTPUT,
         "label": "Support app manifest URL",
@@ -303,6 +311,7 @@ class SupportPlugin(BasePlugin):
             c.STATUS_OVERDUE_CASES: str(status.overdue_cases),
             c.STATUS_NOTICES_SENT_7_DAYS: str(status.notices_sent_7_days),
             c.STATUS_NOTICES_NOT_SENT: str(status.notices_not_sent),
+            c.STATUS_CASE_EMAILS_NOT_SENT: str(status.case_emails_not_sent),
             c.STATUS_APP_MANIFEST_URL: plugin_url(public_base_url(request), MANIFEST_PATH),
         }
         return [{**item, "value": values.get(item["name"], item.get("value"))} for item in self.configuration]

@@ -23,7 +23,7 @@ class SupportStatus:
     overdue_cases: int
     notices_sent_7_days: int
     notices_not_sent: int
-    case_emails_not_sent: int = 0
+    case_emails_not_sent: int
 
 
 def support_status(now: datetime.datetime, database: str = "default") -> SupportStatus:

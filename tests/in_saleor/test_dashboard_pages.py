@@ -18,7 +18,14 @@ from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order import OrderEvents
 from saleor.permission.enums import get_permissions_from_names
 
-from saleor_support_plugin.models import CaseMessage, CaseStatus, DelayNotice, DelayNoticeStatus, SupportCase
+from saleor_support_plugin.models import (
+    CaseEmail,
+    CaseMessage,
+    CaseStatus,
+    DelayNotice,
+    DelayNoticeStatus,
+    SupportCase,
+)
 from saleor_support_plugin.saleor_gateway import SaleorOrderGateway
 
 from .dashboard import (
@@ -296,6 +303,8 @@ def test_queue_filters_and_case_view(
 def test_plugin_page_shows_live_status(staff_api_client, permission_manage_plugins, customer_case, support_app):
     staff_api_client.user.user_permissions.add(permission_manage_plugins)
     SupportCase.objects.update(first_response_due_at=timezone.now() - datetime.timedelta(hours=1))
+    refused = CaseEmail.objects.filter(kind="acknowledgement").update(status="failed", failure_reason="Refused")
+    assert refused == 1
     query = """query { plugin(id: "saleor.support") { globalConfiguration { configuration { name value type } } } }"""
 
     content = get_graphql_content(staff_api_client.post_graphql(query))
@@ -305,6 +314,7 @@ def test_plugin_page_shows_live_status(staff_api_client, permission_manage_plugi
     assert fields["status_overdue_cases"]["value"] == "1"
     assert fields["status_notices_sent_7_days"]["value"] == "0"
     assert fields["status_notices_not_sent"]["value"] == "0"
+    assert fields["status_case_emails_not_sent"]["value"] == "1"
     assert fields["status_open_cases"]["type"] == "OUTPUT"
     assert fields["status_app_manifest_url"]["value"] == "http://testserver" + MANIFEST_URL
 
