@@ -67,6 +67,18 @@ def build_manifest(base_url: str) -> dict[str, Any]:
                 "url": plugin_url(base_url, OPEN_CASE_POPUP_PATH),
             },
             {
+                # The Dashboard shows Orders (and with it order pages and NAVIGATION_ORDERS) only to staff with
+                # MANAGE_ORDERS. Home is shown to all staff: support-only staff find the queue there, as a tab of
+                # its own (HOMEPAGE_WIDGETS, Dashboard 3.23.6+), shown to those who hold MANAGE_SUPPORT.
+                "identifier": "support-queue-home",
+                "label": "Support queue",
+                "mount": "HOMEPAGE_WIDGETS",
+                "target": "WIDGET",
+                "permissions": ["MANAGE_SUPPORT"],
+                "url": plugin_url(base_url, QUEUE_PATH),
+                "options": {"homeWidgetTarget": {"method": "POST", "fullscreen": True}},
+            },
+            {
                 "identifier": "support-queue",
                 "label": "Support queue",
                 "mount": "NAVIGATION_ORDERS",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
 from . import submissions
-from .manifest import ACTION_PATH, CASE_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
+from .manifest import ACTION_PATH, CASE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
 from .pages import QUEUE_PAGE_SIZE, SORT_LABELS
 
 HERE = Path(__file__).parent
@@ -37,14 +37,15 @@ class Page:
     base_url: str
     dashboard_origins: tuple[str, ...]
     token: str = ""
-    theme: str = "light"
+    # "light" or "dark" when the Dashboard said so; "" when it did not (POST widgets): the page follows the browser.
+    theme: str = ""
     staff: Sequence[tuple[int, str]] = field(default_factory=tuple)
     # Times are shown in the store's time zone, the one response targets are counted in.
     time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
 
 def clean_theme(value: str | None) -> str:
-    return value if value in THEMES else "light"
+    return value if value in THEMES else ""
 
 
 @functools.cache
@@ -65,6 +66,7 @@ def render(template: str, page: Page, status: int = 200, **context: Any) -> Http
         "action_url": plugin_url(page.base_url, ACTION_PATH),
         "queue_url": plugin_url(page.base_url, QUEUE_PATH),
         "case_url": plugin_url(page.base_url, CASE_PATH),
+        "widget_url": plugin_url(page.base_url, ORDER_WIDGET_PATH),
         "staff": page.staff,
         "choices": CHOICES,
         "sorts": list(SORT_LABELS.items()),

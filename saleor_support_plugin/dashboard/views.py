@@ -38,6 +38,8 @@ from .session import DashboardRefusal, StaffAccess, StaffMember
 
 WIDGET = "widget"
 CASE = "case"
+# The order widget shown in the "Open support case" popup rather than on the order page; carried in its forms.
+POPUP = "popup"
 
 
 class AlreadySent(Exception):
@@ -65,7 +67,8 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     page = Page(base_url, origins, request.POST["accessToken"], theme, tuple(access.staff()), time_zone)
     if path == ORDER_WIDGET_PATH:
         opening = {"action": "open"} if request.POST.get("focus") == "open" else None
-        return order_widget(page, request.POST.get("orderId", ""), runtime, draft=opening)
+        in_popup = request.POST.get("frame") == POPUP
+        return order_widget(page, request.POST.get("orderId", ""), runtime, draft=opening, in_popup=in_popup)
     if path == QUEUE_PATH:
         return queue(page, member, request.POST)
     if path == CASE_PATH:
@@ -88,7 +91,7 @@ def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str,
         return render("app_page.html", page, target=plugin_url(base_url, QUEUE_PATH), fields=[])
     if path == OPEN_CASE_POPUP_PATH:
         # The Dashboard adds the order's ID to the popup's URL; it is only passed on to the widget, which checks it.
-        fields = [("orderId", query.get("orderId", "")), ("focus", "open")]
+        fields = [("orderId", query.get("orderId", "")), ("focus", "open"), ("frame", POPUP)]
         return render("app_page.html", page, target=plugin_url(base_url, ORDER_WIDGET_PATH), fields=fields)
     return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
 
@@ -112,7 +115,14 @@ def _origin_of(url: str) -> str:
 
 
 def order_widget(
-    page: Page, order_global_id: str, runtime: SupportRuntime, flash: str = "", error: str = "", draft: object = None
+    page: Page,
+    order_global_id: str,
+    runtime: SupportRuntime,
+    flash: str = "",
+    error: str = "",
+    draft: object = None,
+    in_popup: bool = False,
+    opened_case: int | None = None,
 ) -> HttpResponse:
     order_id = order_uuid(order_global_id)
     order = runtime.gateway.get_order(order_id) if order_id else None
@@ -130,6 +140,9 @@ def order_widget(
         flash=flash,
         error=error,
         draft=draft,
+        in_popup=in_popup,
+        # support.js tells the order page's widget (and, from the popup, the Dashboard) about a case just opened.
+        opened_case=opened_case,
     )
 
 
@@ -160,6 +173,7 @@ def perform_action(page: Page, member: StaffMember, form: Mapping[str, str], run
     actor = Actor(AuthorType.STAFF, user_id=member.user_id, name=member.name)
     action = form.get("action", "")
     case_id = form.get("case", "")
+    opened: int | None = None
     try:
         with transaction.atomic():
             if not submissions.claim(form.get("submission", "")):
@@ -167,13 +181,15 @@ def perform_action(page: Page, member: StaffMember, form: Mapping[str, str], run
             flash, case = _act(action, form, actor, page, runtime)
         error, draft = "", None
         case_id = str(case.pk)
+        opened = case.pk if action == "open" else None
     except AlreadySent:
         flash, error, draft = "This form was already sent; it was saved once.", "", None
     except CaseError as refused:
         flash, error = "", str(refused)
         draft = {"action": action, "case": int(case_id) if case_id.isdigit() else None, **_typed(form)}
     if form.get("return_to") == WIDGET:
-        return order_widget(page, form.get("orderId", ""), runtime, flash, error, draft)
+        in_popup = form.get("frame") == POPUP
+        return order_widget(page, form.get("orderId", ""), runtime, flash, error, draft, in_popup, opened)
     return case_page(page, case_id, flash, error, draft)
 
 

@@ -15,8 +15,13 @@ from saleor_support_plugin.business_days import BusinessCalendar
 from saleor_support_plugin.cases import Actor, CaseOrder, open_case
 from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffMember
 from saleor_support_plugin.dashboard.views import handle_app_request, order_uuid
-from saleor_support_plugin.models import AuthorType, CaseChannel, CaseMessage
+from saleor_support_plugin.models import AuthorType, CaseChannel, CaseMessage, SupportCase
 from tests.conftest import make_order
+
+
+def order_cases(order_id):
+    return list(SupportCase.objects.filter(order_id=order_id).order_by("pk"))
+
 
 pytestmark = pytest.mark.django_db
 BASE = "http://testserver/plugins/global/saleor.support/"
@@ -141,13 +146,13 @@ def test_no_dashboard_url_means_no_site_may_frame_the_pages(use_settings):
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
-def test_unknown_theme_falls_back_to_light_and_output_is_escaped(app_runtime, support_settings):
+def test_unknown_theme_is_not_forced_and_output_is_escaped(app_runtime, support_settings):
     customer_case(support_settings, subject='<script>alert("x")</script>', body="<img src=x onerror=alert(1)>")
 
     response = call(app_runtime, TokenBook(), "app/queue", accessToken="good", theme='"><script>')
 
     html = response.content.decode()
-    assert 'data-theme="light"' in html
+    assert "data-theme" not in html  # no theme forced: the page follows the browser's light/dark preference
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "<img src=x" not in html
@@ -177,6 +182,44 @@ def test_order_widget_note_from_the_dashboard(app_runtime, orders, support_setti
     assert "Where is my mug?" in widget.content.decode()
     assert "Internal note added." in noted.content.decode()
     assert CaseMessage.objects.filter(case=case, body="Carrier delay.", is_internal=True, author_user_id=1).exists()
+
+
+def test_widget_posted_without_a_theme_follows_the_browser(app_runtime, orders):
+    """The Dashboard posts a widget saleorApiUrl, accessToken, appId and orderId: no theme."""
+    order = orders.put(make_order())
+    order_gid = b64encode(f"Order:{order.id}".encode()).decode()
+
+    html = call(app_runtime, TokenBook(), "app/order-widget", accessToken="good", orderId=order_gid).content.decode()
+
+    assert "data-theme" not in html.split("<body", 1)[0]
+    assert '<body class="widget">' in html
+
+
+def test_a_case_opened_in_the_popup_is_announced_and_the_popup_stays_a_popup(app_runtime, orders):
+    order = orders.put(make_order())
+    order_gid = b64encode(f"Order:{order.id}".encode()).decode()
+    shell = call(app_runtime, TokenBook(), "app/open-case", method="get", orderId=order_gid).content.decode()
+    popup = call(app_runtime, TokenBook(), "app/order-widget", accessToken="good", orderId=order_gid, frame="popup")
+    form = {"accessToken": "good", "action": "open", "return_to": "widget", "orderId": order_gid}
+    form |= {"subject": "Address change", "body": "New address.", "category": "other", "channel": "phone"}
+
+    def send(submission, **changes):
+        fields = {**form, "submission": submission, **changes}
+        return call(app_runtime, TokenBook(), "app/action", origin="http://testserver", **fields)
+
+    opened = send("k1", frame="popup")
+    refused = send("k2", frame="popup", body="")
+    in_widget = send("k3")
+
+    assert 'name="frame" value="popup"' in shell
+    assert 'name="frame" value="popup"' in popup.content.decode()  # its forms keep saying where they are
+    from_popup, from_widget = order_cases(order.id)
+    html = opened.content.decode()
+    assert f'data-opened-case="{from_popup.pk}"' in html
+    assert 'data-frame="popup"' in html
+    assert "data-opened-case" not in refused.content.decode()  # nothing opened: nothing to announce
+    assert f'data-opened-case="{from_widget.pk}"' in in_widget.content.decode()
+    assert 'data-frame="popup"' not in in_widget.content.decode()  # the widget itself asks the Dashboard nothing
 
 
 def test_a_form_sent_twice_is_acted_on_once(app_runtime, support_settings):

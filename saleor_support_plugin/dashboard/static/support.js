@@ -6,7 +6,12 @@
  *   token never goes into a URL or a cookie).
  * - "theme" switches light/dark and is carried in the forms, so the next page keeps it.
  * - The page reports its height so an order widget is as tall as its content: "widgetResize" (an AppBridge
- *   action, Dashboard 3.23.8+) and "saleor:widget:resize" (the newer Dashboard's message). */
+ *   action, Dashboard 3.23.8+) and "saleor:widget:resize" (the newer Dashboard's message).
+ * - A case opened for an order is announced to the plugin's other frames on the same Dashboard page (a
+ *   BroadcastChannel, same origin only): the order page's widget reloads itself, since the Dashboard never posts
+ *   a POST widget again (its refreshEntity and redirect actions leave the widget's frame as it is). From the
+ *   "Open support case" popup the page also asks the Dashboard for a notification, a refetch of the order
+ *   (refreshEntity) and to close the popup (popupClose): AppBridge actions the Dashboard honours for popups. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -58,4 +63,37 @@
   }
   if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
   reportHeight();
+
+  function dashboardAction(type, payload) {
+    payload.actionId = "support-" + type + "-" + Date.now();
+    tellDashboard({ type: type, payload: payload });
+  }
+
+  var refresh = document.querySelector("form[data-refresh]");
+  var channel = window.BroadcastChannel ? new BroadcastChannel("saleor-support-plugin") : null;
+  var opened = refresh && refresh.getAttribute("data-opened-case");
+  if (opened) {
+    var order = refresh.getAttribute("data-order");
+    if (channel) channel.postMessage({ type: "caseOpened", orderId: order, caseId: opened });
+    if (refresh.getAttribute("data-frame") === "popup") {
+      dashboardAction("notification", { status: "success", title: "Support case #" + opened + " opened" });
+      dashboardAction("refreshEntity", {});
+      dashboardAction("popupClose", {});
+    }
+  }
+
+  function typedSomething() {
+    var fields = document.querySelectorAll("textarea:not([readonly]), input[name=subject]");
+    for (var i = 0; i < fields.length; i++) if (fields[i].value.trim()) return true;
+    return false;
+  }
+
+  if (channel && refresh) {
+    channel.onmessage = function (event) {
+      var data = event.data || {};
+      if (data.type !== "caseOpened" || data.orderId !== refresh.getAttribute("data-order")) return;
+      if (typedSomething()) refresh.hidden = false; // never throw away what was typed: offer the reload instead
+      else refresh.submit();
+    };
+  }
 })();
