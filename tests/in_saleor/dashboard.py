@@ -32,6 +32,7 @@ CASE_URL = PLUGIN_BASE_PATH + CASE_PATH
 ACTION_URL = PLUGIN_BASE_PATH + ACTION_PATH
 WIDGET_MOUNT = "ORDER_DETAILS_WIDGETS"
 QUEUE_MOUNT = "NAVIGATION_ORDERS"
+HOME_MOUNT = "HOMEPAGE_WIDGETS"
 
 # What the Dashboard asks before it opens an extension: each extension with a token for the signed-in user.
 EXTENSION_TOKENS = """

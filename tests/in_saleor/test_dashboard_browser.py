@@ -66,16 +66,22 @@ CHROMIUM_ARGS = [
 ]
 
 
-def widget_host(live_url: str, token: str, order_gid: str, app_gid: str) -> str:
+SURROUNDS = {"light": "#ffffff", "dark": "#1c1c1f"}  # the Dashboard's page behind its cards, light and dark
+
+
+def widget_host(live_url: str, token: str, order_gid: str, app_gid: str, more: str = "") -> str:
     """The Dashboard's POST widget (its IframePost): a form with the token submitted into a sandboxed iframe,
     which grows to the height the page reports ("saleor:widget:resize", the Dashboard's useWidgetIframeAutoHeight).
+    The form carries no theme, as the Dashboard's does not. `more`: other frames of the same Dashboard page.
     """
     fields = {"saleorApiUrl": f"{live_url}/graphql/", "accessToken": token, "appId": app_gid, "orderId": order_gid}
     inputs = "".join(f'<input type="hidden" name="{name}" value="{escape(value)}">' for name, value in fields.items())
-    return f"""<!doctype html><html><body style="margin:0">
+    return f"""<!doctype html><html><body style="margin:0;background:{SURROUNDS["light"]}">
 <form id="widget-form" method="post" target="widget" action="{live_url}{WIDGET_URL}">{inputs}</form>
-<iframe name="widget" id="widget" style="width:380px;height:200px;border:0"
-        sandbox="allow-same-origin allow-forms allow-scripts allow-downloads"></iframe>
+<div id="surround" style="display:inline-block;padding:16px">
+<iframe name="widget" id="widget" style="width:380px;height:200px;border:0;display:block"
+        sandbox="allow-same-origin allow-forms allow-scripts allow-downloads allow-popups"></iframe>
+</div>{more}
 <script>
   var frame = document.getElementById("widget");
   window.heights = [];
@@ -105,6 +111,56 @@ def app_page_host(live_url: str, token: str, theme: str, path: str = QUEUE_URL, 
     frame.contentWindow.postMessage({message}, {target});
   }});
 </script></body></html>"""
+
+
+def popup_frame(live_url: str, token: str, path: str, order_gid: str) -> str:
+    """The Dashboard's "Open support case" popup over the order page (its AppIFrame, target POPUP): the token by
+    "handshake", the theme and orderId in the URL. Actions the popup sends are kept in window.popupActions, and
+    "popupClose" removes the frame, as the Dashboard's handler (deactivate) does."""
+    target = json.dumps(live_url)
+    message = json.dumps({"type": "handshake", "payload": {"token": token, "version": 1}})
+    context = f"domain={live_url.removeprefix('http://')}&saleorApiUrl={live_url}/graphql/&id=QXBwOjE%3D"
+    src = f"{live_url}{path}?{context}&theme=light&orderId={order_gid}"
+    return f"""
+<iframe id="popup" style="width:600px;height:700px;border:0" src="{src}"
+        sandbox="allow-same-origin allow-forms allow-scripts allow-downloads allow-popups"></iframe>
+<script>
+  window.popupActions = [];
+  var popup = document.getElementById("popup");
+  popup.addEventListener("load", function () {{ popup.contentWindow.postMessage({message}, {target}); }});
+  window.addEventListener("message", function (event) {{
+    if (event.source !== popup.contentWindow || event.origin !== {target}) return;
+    window.popupActions.push(event.data);
+    if (event.data.type === "popupClose") popup.remove();
+  }});
+</script>"""
+
+
+def order_page_with_popup(live_url: str, app: App, order, api_client, extension_token) -> str:
+    """An order page with the support widget, and the "Open support case" popup opened over it."""
+    order_gid = graphene.Node.to_global_id("Order", order.pk)
+    popup_path = dashboard_url_of(app, "order_details_more_actions").removeprefix(live_url)
+    popup = popup_frame(live_url, extension_token(api_client, "ORDER_DETAILS_MORE_ACTIONS"), popup_path, order_gid)
+    app_gid = graphene.Node.to_global_id("App", app.pk)
+    return widget_host(live_url, extension_token(api_client, WIDGET_MOUNT), order_gid, app_gid, more=popup)
+
+
+# The colours a frame's page is drawn with: its text, its own surface and its border.
+COLOURS = r"""() => {
+  const parse = value => value.match(/[\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => {
+    const lin = c => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const body = getComputedStyle(document.body);
+  const text = luminance(parse(body.color)), surface = luminance(parse(body.backgroundColor));
+  return {
+    surface: surface,
+    contrast: (Math.max(text, surface) + 0.05) / (Math.min(text, surface) + 0.05),
+    opaque: parse(body.backgroundColor).length === 3 || parse(body.backgroundColor)[3] === 1,
+    border: body.borderTopWidth + " " + body.borderTopStyle,
+  };
+}"""
 
 
 @pytest.fixture
@@ -178,7 +234,36 @@ def set_theme(page: Page, frame_id: str, theme: str, live_url: str) -> None:
     )
 
 
-def test_order_widget_reply_note_and_status_in_both_themes(
+def test_order_widget_reads_on_a_dark_and_a_light_dashboard_without_being_told_the_theme(
+    live_support, dashboard_page, staff_api_client, customer_case, order_with_lines, extension_token
+):
+    live_url, app = live_support
+    token = extension_token(staff_api_client, WIDGET_MOUNT)
+    order_gid = graphene.Node.to_global_id("Order", order_with_lines.pk)
+    page = dashboard_page(
+        "/orders/t", widget_host(live_url, token, order_gid, graphene.Node.to_global_id("App", app.pk))
+    )
+    widget = frame_of(page, "widget")
+    widget.get_by_text("Where is my order?").wait_for()
+    assert widget.locator("html").get_attribute("data-theme") is None  # the Dashboard said nothing
+
+    seen = {}
+    for preference in ("dark", "light"):  # the browser's (the system's) light/dark preference
+        page.emulate_media(color_scheme=preference)
+        for surround in ("dark", "light"):  # the Dashboard page around the widget
+            page.evaluate(f"document.body.style.background = '{SURROUNDS[surround]}'")
+            colours = widget.evaluate(COLOURS)
+            screenshot(page, f"order-widget-{preference}-on-{surround}-dashboard", "surround")
+            seen[preference, surround] = colours
+            # Text always contrasts with the widget's own opaque surface (WCAG AA for body text: 4.5).
+            assert colours["contrast"] >= 7, colours
+            assert colours["opaque"], colours
+            assert colours["border"] == "1px solid", colours
+    assert seen["dark", "dark"]["surface"] < 0.05  # a dark card in a dark browser
+    assert seen["light", "light"]["surface"] > 0.9
+
+
+def test_order_widget_reply_note_and_status(
     live_support, dashboard_page, staff_api_client, user_api_client, customer_case, order_with_lines, extension_token
 ):
     live_url, app = live_support
@@ -187,26 +272,23 @@ def test_order_widget_reply_note_and_status_in_both_themes(
     page = dashboard_page(
         "/orders/1", widget_host(live_url, token, order_gid, graphene.Node.to_global_id("App", app.pk))
     )
+    page.emulate_media(color_scheme="dark")
 
     widget = frame_of(page, "widget")
     widget.get_by_text("Where is my order?").wait_for()
-    assert widget.locator("html").get_attribute("data-theme") == "light"
     # The widget reported its height, and the frame now fits the content instead of the default 200 px.
     page.wait_for_function("window.heights.length > 0")
     reported = page.evaluate("window.heights[window.heights.length - 1]")
     content_height = widget.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
     assert reported == content_height > 200
-    screenshot(page, "order-widget-light", "widget")
-    set_theme(page, "widget", "dark", live_url)
-    widget.locator('html[data-theme="dark"]').wait_for()
-    screenshot(page, "order-widget-dark", "widget")
 
     widget.get_by_text("Reply, note or change status").click()
     widget.locator('textarea[data-field="reply"]').fill("Good news: it ships today.")
     widget.get_by_role("button", name="Send reply").click()
     widget.get_by_text("Reply sent to the customer.").wait_for()
-    # The theme travels with the forms: the page after the action is still dark.
-    assert widget.locator("html").get_attribute("data-theme") == "dark"
+    # Still following the browser after the action: no theme was forced on the page.
+    assert widget.locator("html").get_attribute("data-theme") is None
+    assert widget.evaluate(COLOURS)["surface"] < 0.05
     widget.get_by_text("Reply, note or change status").click()
     widget.locator('textarea[data-field="note"]').fill("Warehouse confirmed by phone.")
     widget.get_by_role("button", name="Add note").click()
@@ -265,6 +347,53 @@ def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
     bodies = messages_the_customer_sees(user_api_client)
     assert "We are on it." in bodies
     assert "Check with the carrier." not in bodies
+
+
+def test_case_opened_in_the_popup_shows_in_the_order_pages_widget_and_the_popup_closes(
+    live_support, dashboard_page, staff_api_client, order_with_lines, extension_token
+):
+    live_url, app = live_support
+    host = order_page_with_popup(live_url, app, order_with_lines, staff_api_client, extension_token)
+    page = dashboard_page("/orders/with-popup", host)
+    widget = frame_of(page, "widget")
+    widget.get_by_text("No support cases for this order.").wait_for()
+
+    form = frame_of(page, "popup")
+    form.locator('input[name="subject"]').fill("Phoned: wants to change the address")
+    form.locator('.open-case textarea[name="body"]').fill("New address: 1 Main St.")
+    form.get_by_role("button", name="Open case").click()
+
+    # The popup asked the Dashboard to close it; the widget on the order page reloaded itself with the new case.
+    page.wait_for_function("!document.getElementById('popup')")
+    widget = frame_of(page, "widget")
+    widget.get_by_text("Phoned: wants to change the address").wait_for()
+    case = SupportCase.objects.get()
+    actions = {action["type"]: action["payload"] for action in page.evaluate("window.popupActions")}
+    assert actions["notification"]["status"] == "success"
+    assert actions["notification"]["title"] == f"Support case #{case.pk} opened"
+    assert {"notification", "refreshEntity", "popupClose"} <= set(actions)
+    assert all(payload.get("actionId") for payload in actions.values())  # the Dashboard ignores actions without
+
+
+def test_widget_with_typed_text_offers_the_new_case_instead_of_reloading(
+    live_support, dashboard_page, staff_api_client, customer_case, order_with_lines, extension_token
+):
+    live_url, app = live_support
+    host = order_page_with_popup(live_url, app, order_with_lines, staff_api_client, extension_token)
+    page = dashboard_page("/orders/typed", host)
+    widget = frame_of(page, "widget")
+    widget.get_by_text("Reply, note or change status").click()
+    widget.locator('textarea[data-field="reply"]').fill("Half-written reply")
+
+    form = frame_of(page, "popup")
+    form.locator('input[name="subject"]').fill("Second topic")
+    form.locator('.open-case textarea[name="body"]').fill("Call back.")
+    form.get_by_role("button", name="Open case").click()
+
+    widget.get_by_text("A case was opened for this order.").wait_for()
+    assert widget.locator('textarea[data-field="reply"]').input_value() == "Half-written reply"
+    widget.get_by_role("button", name="Show it").click()
+    widget.get_by_text("Second topic").wait_for()
 
 
 def test_open_support_case_popup_from_the_orders_more_actions_menu(

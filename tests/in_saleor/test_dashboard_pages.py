@@ -32,6 +32,7 @@ from .dashboard import (
     ACTION_URL,
     CASE_URL,
     DASHBOARD_ORIGIN,
+    HOME_MOUNT,
     MANIFEST_URL,
     QUEUE_MOUNT,
     QUEUE_URL,
@@ -58,7 +59,11 @@ def test_manifest_passes_saleors_validation_and_installs_the_extensions(support_
         ("order_details_widgets", "widget"),
         ("order_details_more_actions", "popup"),
         ("navigation_orders", "app_page"),
+        ("homepage_widgets", "widget"),
     }
+    home = extensions[("homepage_widgets", "widget")]
+    assert home.settings == {"homeWidgetTarget": {"method": "POST", "fullscreen": True}}  # what the Dashboard reads
+    assert [p.codename for p in home.permissions.all()] == ["manage_support"]
     widget = extensions[("order_details_widgets", "widget")]
     assert widget.url == "http://testserver" + WIDGET_URL
     assert widget.http_target_method == "POST"
@@ -359,3 +364,27 @@ def test_staff_with_only_the_support_permission_work_the_queue(
     assert "Where is my order?" in queue.content.decode()
     assert note.status_code == 200
     assert case.messages.filter(body="Seen.", is_internal=True).exists()
+
+
+def test_staff_with_only_the_support_permission_open_the_queue_from_the_dashboards_home(
+    client, support_staff_api_client, customer_case, support_app, extension_token
+):
+    """The Dashboard shows order pages and the Orders section only with MANAGE_ORDERS; Home is for all staff."""
+    home_token = extension_token(support_staff_api_client, HOME_MOUNT)
+
+    # The Home tab posts its form as the order widget does: saleorApiUrl, accessToken, appId; no theme.
+    queue = post(client, QUEUE_URL, home_token, saleorApiUrl="http://testserver/graphql/", appId="QXBwOjE=")
+
+    assert home_token
+    assert queue.status_code == 200
+    assert "Where is my order?" in queue.content.decode()
+    assert extension_token(support_staff_api_client, WIDGET_MOUNT) is None  # Saleor: no MANAGE_ORDERS, no token
+
+
+def test_staff_with_only_manage_orders_get_no_home_tab_token(
+    client, staff_api_client, permission_manage_orders, support_app, extension_token
+):
+    staff_api_client.user.user_permissions.add(permission_manage_orders)
+
+    assert extension_token(staff_api_client, HOME_MOUNT) is None  # and the Dashboard hides the tab: Orders has it
+    assert extension_token(staff_api_client, WIDGET_MOUNT)
