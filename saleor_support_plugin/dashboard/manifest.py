@@ -41,7 +41,7 @@ def build_manifest(base_url: str) -> dict[str, Any]:
         "version": __version__,
         "about": (
             "The support pages of the Customer support plugin: an order's cases and delay notices on the order "
-            "page, and the support queue under Orders."
+            "page, and the support queue under Orders (and, for support staff, on the Home page)."
         ),
         "author": "saleor-support-plugin",
         "permissions": list(APP_PERMISSIONS),

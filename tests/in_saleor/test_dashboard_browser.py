@@ -71,7 +71,8 @@ SURROUNDS = {"light": "#ffffff", "dark": "#1c1c1f"}  # the Dashboard's page behi
 
 def widget_host(live_url: str, token: str, order_gid: str, app_gid: str, more: str = "") -> str:
     """The Dashboard's POST widget (its IframePost): a form with the token submitted into a sandboxed iframe,
-    which grows to the height the page reports ("saleor:widget:resize", the Dashboard's useWidgetIframeAutoHeight).
+    which grows to the height the page reports (the AppBridge action "widgetResize", as the Dashboard's
+    useWidgetIframeAutoHeight reads it).
     The form carries no theme, as the Dashboard's does not. `more`: other frames of the same Dashboard page.
     """
     fields = {"saleorApiUrl": f"{live_url}/graphql/", "accessToken": token, "appId": app_gid, "orderId": order_gid}
@@ -86,9 +87,10 @@ def widget_host(live_url: str, token: str, order_gid: str, app_gid: str, more: s
   var frame = document.getElementById("widget");
   window.heights = [];
   window.addEventListener("message", function (event) {{
-    if (event.source === frame.contentWindow && event.data && event.data.type === "saleor:widget:resize") {{
-      window.heights.push(event.data.height);
-      frame.style.height = Math.min(Math.ceil(event.data.height), 5000) + "px";
+    var action = event.data || {{}};
+    if (event.source === frame.contentWindow && action.type === "widgetResize" && action.payload.actionId) {{
+      window.heights.push(action.payload.height);
+      frame.style.height = Math.min(Math.ceil(action.payload.height), 5000) + "px";
     }}
   }});
   document.getElementById("widget-form").submit();
@@ -374,6 +376,7 @@ def test_case_opened_in_the_popup_shows_in_the_order_pages_widget_and_the_popup_
     assert actions["notification"]["title"] == f"Support case #{case.pk} opened"
     assert {"notification", "refreshEntity", "popupClose"} <= set(actions)
     assert all(payload.get("actionId") for payload in actions.values())  # the Dashboard ignores actions without
+    assert "widgetResize" not in actions  # the Dashboard would shrink the popup's frame to the page
 
 
 def test_widget_with_typed_text_offers_the_new_case_instead_of_reloading(

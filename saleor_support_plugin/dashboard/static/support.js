@@ -5,8 +5,9 @@
  *   into every form's hidden accessToken field, and an app page's empty shell posts it to load the page (the
  *   token never goes into a URL or a cookie).
  * - "theme" switches light/dark and is carried in the forms, so the next page keeps it.
- * - The page reports its height so an order widget is as tall as its content: "widgetResize" (an AppBridge
- *   action, Dashboard 3.23.8+) and "saleor:widget:resize" (the newer Dashboard's message).
+ * - The order widget reports its height so the Dashboard makes its frame as tall as the content: "widgetResize"
+ *   (an AppBridge action, Dashboard 3.23.8+). Only the widget on the order page: the Dashboard applies the
+ *   action to any frame, and would shrink a popup or an app page to its content.
  * - A case opened for an order is announced to the plugin's other frames on the same Dashboard page (a
  *   BroadcastChannel, same origin only): the order page's widget reloads itself, since the Dashboard never posts
  *   a POST widget again (its refreshEntity and redirect actions leave the widget's frame as it is). From the
@@ -59,10 +60,12 @@
   function reportHeight() {
     var height = Math.ceil(document.body.getBoundingClientRect().height);
     tellDashboard({ type: "widgetResize", payload: { height: height, actionId: "support-resize-" + Date.now() } });
-    tellDashboard({ type: "saleor:widget:resize", height: height });
   }
-  if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
-  reportHeight();
+  var onOrderPage = document.body.classList.contains("widget") && !document.querySelector('[data-frame="popup"]');
+  if (onOrderPage) {
+    if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
+    reportHeight();
+  }
 
   function dashboardAction(type, payload) {
     payload.actionId = "support-" + type + "-" + Date.now();
