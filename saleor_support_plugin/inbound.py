@@ -23,7 +23,6 @@ from .inbound_mail import (
     case_from_references,
     case_from_subject,
     case_from_token,
-    clean,
     order_number_in,
     referenced_ids,
     sender_address,
@@ -45,6 +44,7 @@ from .models import (
 )
 from .orders import OrderSnapshot
 from .runtime import SupportRuntime
+from .text import storable
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 QUOTED_MAX_LENGTH = 100_000
@@ -61,7 +61,7 @@ class Filing:
 
 def receive_email(message: Any, runtime: SupportRuntime) -> InboundEmail | None:
     """Store and file one received email; None if this Message-ID was received before."""
-    message_id = clean(str(message.get("Message-ID") or "")).strip() or content_id(message)
+    message_id = storable(str(message.get("Message-ID") or "")).strip() or content_id(message)
     try:
         with transaction.atomic():
             record = InboundEmail.objects.create(
@@ -211,7 +211,7 @@ def store_attachments(case_message: CaseMessage, message: Any) -> list[CaseAttac
     stored, refused = [], []
     for part in message.attachments:
         content = part.get_content_bytes() or b""
-        name = clean(part.get_filename() or "").strip()[:200] or "attachment"
+        name = storable(part.get_filename() or "").strip()[:200] or "attachment"
         if len(content) > ATTACHMENT_MAX_BYTES:
             refused.append(f"{name} ({len(content) // 1024} KB)")
             continue

@@ -25,6 +25,7 @@ from mailparser_reply import EmailReplyParser
 
 from .email_templates import BLOCK_END
 from .reply_tokens import read_token
+from .text import storable
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,6 @@ BLOCK_START = re.compile(r"<(?:p|div|li|tr|h[1-6]|hr|table)\b[^>]*>", re.IGNOREC
 QUOTE_START = re.compile(r"<blockquote\b[^>]*>", re.IGNORECASE)
 QUOTE_END = re.compile(r"</blockquote\s*>", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n(?:[ >]*\n)+")
-JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,6 @@ class WrittenText:
 
     text: str
     quoted: str = ""
-
-
-def clean(value: str) -> str:
-    """Text safe to store: no NUL or other control characters, no lone surrogates from undecodable bytes."""
-    value = JUNK.sub("", value or "")
-    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def automatic_reason(message: Any) -> str:
@@ -147,7 +141,7 @@ def bounce_found(message: Any) -> bool:
 def sender_reason(message: Any) -> str:
     sender = sender_address(message)
     if not sender:
-        return f"No readable sender ({clean(str(message.get('From') or ''))[:100] or 'none'})"
+        return f"No readable sender ({storable(str(message.get('From') or ''))[:100] or 'none'})"
     if BOUNCE_SENDERS.match(sender):
         return f"Sent by {sender}"
     return ""
@@ -163,7 +157,7 @@ def subject_reason(message: Any) -> str:
 
 
 def subject_of(message: Any) -> str:
-    return " ".join(clean(str(message.get("Subject") or "")).split())
+    return " ".join(storable(str(message.get("Subject") or "")).split())
 
 
 def sender_address(message: Any) -> str:
@@ -172,7 +166,7 @@ def sender_address(message: Any) -> str:
         sender = message.from_email
     except (AnymailInvalidAddress, ValueError, IndexError):
         return ""
-    address = clean(sender.addr_spec).strip().lower() if sender else ""
+    address = storable(sender.addr_spec).strip().lower() if sender else ""
     try:
         validate_email(address)
     except ValidationError:
@@ -187,7 +181,7 @@ def body_text(message: Any) -> str:
     except (LookupError, UnicodeError):
         text, html = raw_text(message), None
     text = text.replace("\r\n", "\n").replace("\r", "\n") if text else html_text(html or "")
-    return clean(text)
+    return storable(text)
 
 
 def html_text(html: str) -> str:

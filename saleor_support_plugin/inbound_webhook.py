@@ -36,6 +36,7 @@ from .inbound import content_id, receive_email
 from .inbound_mail import sender_address
 from .models import InboundEmail, InboundStatus
 from .runtime import SupportRuntime
+from .text import storable
 
 logger = logging.getLogger(__name__)
 
@@ -229,4 +230,4 @@ def _safe(read: Any) -> str:
 
 
 def _clean(text: str, length: int) -> str:
-    return text.replace("\x00", "")[:length]
+    return storable(text)[:length]

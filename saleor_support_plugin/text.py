@@ -1,6 +1,11 @@
-"""What text PostgreSQL can hold: the one rule every text input of the support API and pages goes through."""
+"""What text PostgreSQL can hold: the one rule every text input of the support API and pages goes through, and
+the cleaning that received mail (which cannot be sent back for correction) goes through instead."""
 
 from __future__ import annotations
+
+import re
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def is_storable(text: str) -> bool:
@@ -13,3 +18,9 @@ def is_storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def storable(text: str) -> str:
+    """The text without NUL or other control characters, lone surrogates (from undecodable bytes) replaced."""
+    text = CONTROL_CHARACTERS.sub("", text or "")
+    return text.encode("utf-8", "replace").decode("utf-8")
