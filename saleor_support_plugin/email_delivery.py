@@ -25,7 +25,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from .config import SupportSettings
-from .mail import fit_to_provider, get_mail_connection, is_transient
+from .mail import get_mail_connection, is_transient, send_fitted
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,7 @@ def send(
     try:
         message = build()
         message.connection = get_mail_connection(settings)
-        fit_to_provider(message, message.connection)
-        message.send()
+        send_fitted(message)
     except Exception as error:
         logger.warning("%s %s not sent: %s", type(record).__name__, record.pk, error)
         if is_transient(error) and not final_attempt and record.attempts < MAX_SEND_ATTEMPTS:

@@ -7,7 +7,9 @@ Providers differ in what a message may carry: Postmark, SparkPost, Mailjet, Post
 with a message-tag name take one tag, Postal and MailerSend no metadata. `fit_to_provider` asks the
 provider's own anymail backend (its payload builder, which raises AnymailUnsupportedFeature) and keeps what
 the backend accepts: all tags, else the first with the full list in the metadata; metadata, else the same
-values as JSON in an `X-Metadata` header (as anymail itself does for Amazon SES and Resend).
+values as JSON in an `X-Metadata` header (as anymail itself does for Amazon SES and Resend). `send_fitted`
+asks only when the backend refuses the message as built: anymail refuses a feature while it builds the
+payload, before any request, so most providers pay nothing for the question.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ def get_mail_connection(settings: SupportSettings) -> BaseEmailBackend:
     if settings.email_provider_api_key:
         options[API_KEY_ARGUMENT.get(settings.email_provider, "api_key")] = settings.email_provider_api_key
     return get_connection(f"anymail.backends.{settings.email_provider}.EmailBackend", **options)
+
+
+def send_fitted(message: AnymailMessage) -> None:
+    """Send the message as built; if the provider's backend refuses its tags or metadata, fit them and send."""
+    try:
+        message.send()
+    except AnymailUnsupportedFeature:
+        fit_to_provider(message, message.connection)
+        message.send()
 
 
 def fit_to_provider(message: AnymailMessage, connection: BaseEmailBackend) -> AnymailMessage:
