@@ -207,11 +207,17 @@ def customer(sender: str, user_id: int | None) -> Actor:
     return Actor(AuthorType.CUSTOMER, user_id=user_id, name=sender)
 
 
+def attachment_name(filename: str | None) -> str:
+    """The file's own name: a sender's `../../mug.png` or `C:\\x\\mug.png` is kept as `mug.png`, never a path."""
+    name = storable(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name.lstrip(".")[:200] or "attachment"
+
+
 def store_attachments(case_message: CaseMessage, message: Any) -> list[CaseAttachment]:
     stored, refused = [], []
     for part in message.attachments:
         content = part.get_content_bytes() or b""
-        name = storable(part.get_filename() or "").strip()[:200] or "attachment"
+        name = attachment_name(part.get_filename())
         if len(content) > ATTACHMENT_MAX_BYTES:
             refused.append(f"{name} ({len(content) // 1024} KB)")
             continue

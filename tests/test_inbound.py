@@ -97,6 +97,19 @@ def test_the_same_message_delivered_twice_is_stored_once(case, inbound_runtime):
     assert len(customer_messages(case)) == 2
 
 
+# As written in the MIME header, a quoted string: a Windows path's backslashes come escaped there.
+@pytest.mark.parametrize("sent_as", [b"../../mug.png", rb"C:\\Users\\jane\\mug.png", b"/etc/mug.png", b"..mug.png"])
+def test_an_attachment_named_as_a_path_is_kept_under_its_own_name(case, inbound_runtime, sent_as):
+    raw = corpus_bytes("with_attachment.eml", case=case.pk, token=make_token(case.pk))
+    received = AnymailInboundMessage.parse_raw_mime_bytes(raw.replace(b'"mug.png"', b'"' + sent_as + b'"'))
+    receive_email(received, inbound_runtime)
+    message = case.messages.last()
+    assert message.author_type == AuthorType.CUSTOMER
+    (attachment,) = message.attachments.all()
+    assert attachment.name == "mug.png"
+    assert attachment.file.read().startswith(b"\x89PNG")
+
+
 def test_attachments_are_stored_with_a_size_limit(case, inbound_runtime, monkeypatch):
     receive_email(eml("with_attachment.eml", case=case.pk, token=make_token(case.pk)), inbound_runtime)
     message = case.messages.last()

@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_support_plugin.models import CaseEmail, CaseEmailKind, InboundEmail, SupportCase
+from saleor_support_plugin.models import CaseAttachment, CaseEmail, CaseEmailKind, InboundEmail, SupportCase
 from tests.email_corpus import REAL_BOUNCES, TALON, corpus_bytes
 from tests.inbound_posts import amazon_ses_post, mailgun_post
 
@@ -165,13 +165,15 @@ def test_amazon_ses_mail_is_filed_only_with_the_password(ses_channel):
     assert SupportCase.objects.get().messages.get().body == "Is this right? My order 1 was supposed to ship already."
 
 
-def test_a_message_that_cannot_be_filed_is_recorded_once_and_answered_200(email_channel):
-    # An attachment named with path elements, which Django's storage refuses: answered 200, stored once.
+def test_a_message_with_an_attachment_named_as_a_path_is_stored_once_and_answered_200(email_channel):
+    # An attachment named with path elements: kept under its own name, answered 200, stored once.
     raw = corpus("with_attachment.eml", case=1, token="x").replace(b'"mug.png"', b'"../../mug.png"')
     assert post_mime(raw).status_code == 200
+    emails = CaseEmail.objects.count()
     assert post_mime(raw).status_code == 200
     assert InboundEmail.objects.get().message_id == "<attachment-10@mail.example.com>"
-    assert CaseEmail.objects.count() <= 1
+    assert CaseEmail.objects.count() == emails
+    assert CaseAttachment.objects.get().name == "mug.png"
 
 
 def test_receiving_through_mailgun_without_its_signing_key_is_refused_on_save(
