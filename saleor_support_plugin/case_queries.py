@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from .models import OPEN_CASE_STATUSES, SupportCase
-from .text import is_storable
+from .text import is_storable, whole_number
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class CaseFilter:
 def overdue_q(now: datetime.datetime) -> Q:
     response_late = Q(first_response_at__isnull=True, first_response_due_at__lt=now)
     return Q(status__in=OPEN_CASE_STATUSES) & (response_late | Q(resolution_due_at__lt=now))
-
-
-# Case numbers are PostgreSQL bigints: a longer number is no case's, and must not reach the database.
-MAX_CASE_NUMBER = 2**63 - 1
 
 
 def filter_cases(cases: QuerySet[SupportCase], spec: CaseFilter, now: datetime.datetime) -> QuerySet[SupportCase]:
@@ -63,6 +59,7 @@ def search_q(text: str) -> Q:
     """Case number, order number, subject or customer email."""
     number = text.lstrip("#")
     query = Q(subject__icontains=text) | Q(customer_email__icontains=text) | Q(order_number=number)
-    if number.isascii() and number.isdigit() and int(number) <= MAX_CASE_NUMBER:
-        query |= Q(pk=int(number))
+    case_number = whole_number(number)
+    if case_number is not None:
+        query |= Q(pk=case_number)
     return query

@@ -26,6 +26,7 @@ from django.core.validators import validate_email
 
 from . import constants as c
 from .business_days import WEEKDAY_NAMES, BusinessCalendar
+from .text import whole_number
 
 # Saleor's PluginErrorCode values; kept as strings so the domain does not import Saleor.
 INVALID = "invalid"
@@ -445,7 +446,8 @@ def _integer_check(name: str):
         text = _text(value)
         if not text and name in OPTIONAL_INTEGERS:
             return None
-        if not text.isdigit() or not lowest <= int(text) <= highest:
+        number = whole_number(text)
+        if number is None or not lowest <= number <= highest:
             return f"Enter a whole number from {lowest} to {highest}.", INVALID
         return None
 

@@ -26,6 +26,7 @@ from .config import SupportSettings
 from .constants import DELIVERED_AT_METADATA_KEY, PLUGIN_ID, SUPPORT_APP_IDENTIFIER
 from .orders import WATCHED_ORDER_STATUSES, Fulfillment, OrderLine, OrderSnapshot
 from .runtime import SupportRuntime
+from .text import whole_number
 
 PAID_EVENTS = (OrderEvents.ORDER_FULLY_PAID, OrderEvents.ORDER_MARKED_AS_PAID)
 PAID_CHARGE_STATUSES = (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
@@ -61,7 +62,7 @@ class SaleorOrderGateway:
         return Order.objects.filter(status__in=WATCHED_ORDER_STATUSES, created_at__gte=created_since).count()
 
     def get_order_by_number(self, number: str) -> OrderSnapshot | None:
-        if not number.isdigit():
+        if whole_number(number) is None:
             return None
         order = _snapshot_queryset().exclude(status__in=("draft",)).filter(number=int(number)).first()
         return order_snapshot(order) if order else None

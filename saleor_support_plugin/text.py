@@ -24,3 +24,17 @@ def storable(text: str) -> str:
     """The text without NUL or other control characters, lone surrogates (from undecodable bytes) replaced."""
     text = CONTROL_CHARACTERS.sub("", text or "")
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+# Database ids and numbers are PostgreSQL integers at most 8 bytes wide; a larger number is nobody's.
+MAX_BIGINT = 2**63 - 1
+
+
+def whole_number(text: str, maximum: int = MAX_BIGINT) -> int | None:
+    """The number written in ASCII digits, if it is at most `maximum`; None for anything else.
+
+    `str.isdigit()` alone accepts characters `int()` refuses ("²") and numbers no database column holds."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= maximum else None

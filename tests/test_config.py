@@ -131,6 +131,12 @@ def test_integer_ranges():
     validate_configuration(saleor_list(default_delivery_days="", handling_days="0"))
 
 
+@pytest.mark.parametrize("written", ["²", "٣", "9" * 30, "-1", " "])
+def test_numbers_int_cannot_read_or_no_column_holds_are_coded_errors(written):
+    # "²" passes str.isdigit() and then made int() raise: a server error on save.
+    assert errors_of(handling_days=written)[c.HANDLING_DAYS] == ("Enter a whole number from 0 to 60.", "invalid")
+
+
 def test_bad_stored_values_fall_back_to_defaults_when_parsing():
     settings = parse_settings(saleor_list(handling_days="soon", store_timezone="Nowhere/Land"))
     assert settings.handling_days == 2

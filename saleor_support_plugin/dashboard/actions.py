@@ -9,10 +9,12 @@ from ..case_triggers import case_order
 from ..cases import Actor, CaseError, add_message, open_case, update_case
 from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus, SupportCase
 from ..runtime import SupportRuntime
+from ..text import whole_number
 
 
 def get_case(case_id: str) -> SupportCase:
-    case = SupportCase.objects.filter(pk=int(case_id)).first() if case_id.isdigit() else None
+    pk = whole_number(case_id)
+    case = SupportCase.objects.filter(pk=pk).first() if pk is not None else None
     if case is None:
         raise CaseError("This case no longer exists.", "not_found")
     return case
@@ -52,9 +54,10 @@ def _checked(name: str, value: str, allowed: Collection[str]) -> str:
 def _assignee(value: str, staff_ids: Collection[int]) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or int(value) not in staff_ids:
+    assignee = whole_number(value)
+    if assignee is None or assignee not in staff_ids:
         raise CaseError("Assign the case to an active staff member.", "invalid", "assignee")
-    return int(value)
+    return assignee
 
 
 def open_order_case(runtime: SupportRuntime, actor: Actor, order_id: uuid.UUID, data: Mapping[str, str]) -> SupportCase:

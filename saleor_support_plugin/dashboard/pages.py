@@ -21,6 +21,7 @@ from ..models import (
     DelayNotice,
     SupportCase,
 )
+from ..text import whole_number
 
 QUEUE_PAGE_SIZE = 50
 ALL_OPEN = "all_open"  # the queue's default: every status that still needs work (not CaseStatus.OPEN alone)
@@ -59,7 +60,7 @@ class QueueQuery:
             status=status if status in ("", ALL_OPEN, *CaseStatus.values) else ALL_OPEN,
             priority=_choice(data.get("priority", ""), CasePriority.values),
             category=_choice(data.get("category", ""), CaseCategory.values),
-            assignee=assignee if assignee in ("", "me", "none") or assignee.isdigit() else "",
+            assignee=assignee if assignee in ("", "me", "none") or whole_number(assignee) is not None else "",
             overdue=data.get("overdue") in ("1", "on", "true"),
             sort=_choice(data.get("sort", "due"), SORTS) or "due",
         )
@@ -69,8 +70,8 @@ class QueueQuery:
         assignee_ids: tuple[int, ...] = ()
         if self.assignee == "me":
             assignee_ids = (user_id,)
-        elif self.assignee.isdigit():
-            assignee_ids = (int(self.assignee),)
+        elif (assignee := whole_number(self.assignee)) is not None:
+            assignee_ids = (assignee,)
         return CaseFilter(
             statuses=tuple(statuses),
             priorities=(self.priority,) if self.priority else (),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from ..cases import Actor, CaseError
 from ..models import AuthorType, SupportCase
 from ..runtime import SupportRuntime
+from ..text import whole_number
 from . import actions, pages, submissions
 from .manifest import (
     ACTION_PATH,
@@ -152,7 +153,8 @@ def queue(page: Page, member: StaffMember, form: Mapping[str, str]) -> HttpRespo
 
 
 def case_page(page: Page, case_id: str, flash: str = "", error: str = "", draft: object = None) -> HttpResponse:
-    thread = pages.case_thread(int(case_id), timezone.now()) if case_id.isdigit() else None
+    pk = whole_number(case_id)
+    thread = pages.case_thread(pk, timezone.now()) if pk is not None else None
     if thread is None:
         return render("refused.html", page, 404, message="This case no longer exists.")
     return render(
@@ -186,7 +188,7 @@ def perform_action(page: Page, member: StaffMember, form: Mapping[str, str], run
         flash, error, draft = "This form was already sent; it was saved once.", "", None
     except CaseError as refused:
         flash, error = "", str(refused)
-        draft = {"action": action, "case": int(case_id) if case_id.isdigit() else None, **_typed(form)}
+        draft = {"action": action, "case": whole_number(case_id), **_typed(form)}
     if form.get("return_to") == WIDGET:
         in_popup = form.get("frame") == POPUP
         return order_widget(page, form.get("orderId", ""), runtime, flash, error, draft, in_popup, opened)

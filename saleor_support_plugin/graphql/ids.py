@@ -7,6 +7,8 @@ import uuid
 
 import graphene
 
+from ..text import whole_number
+
 
 def decode_id(global_id: str | None, type_name: str) -> str | None:
     if not global_id:
@@ -18,15 +20,9 @@ def decode_id(global_id: str | None, type_name: str) -> str | None:
     return pk if found_type == type_name else None
 
 
-# Database ids are PostgreSQL integers at most 8 bytes wide; a larger number is nobody's id.
-MAX_INT_ID = 2**63 - 1
-
-
 def int_id(global_id: str | None, type_name: str) -> int | None:
     pk = decode_id(global_id, type_name)
-    if not pk or not (pk.isascii() and pk.isdigit()):  # str.isdigit() accepts digits int() refuses
-        return None
-    return int(pk) if int(pk) <= MAX_INT_ID else None
+    return whole_number(pk) if pk else None
 
 
 def uuid_id(global_id: str | None, type_name: str) -> uuid.UUID | None:
