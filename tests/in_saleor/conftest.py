@@ -68,8 +68,13 @@ else:
             item.add_marker(pytest.mark.saleor)
 
     def pytest_terminal_summary(terminalreporter):
-        skipped = [report for report in terminalreporter.stats.get("skipped", []) if "BROWSER" in str(report.longrepr)]
-        if skipped:
+        skipped = terminalreporter.stats.get("skipped", [])
+        browser = [report for report in skipped if "BROWSER" in str(report.longrepr)]
+        if browser:
             terminalreporter.write_sep(
-                "=", f"BROWSER TESTS SKIPPED ({len(skipped)}): install Debian's chromium", red=True, bold=True
+                "=", f"BROWSER TESTS SKIPPED ({len(browser)}): install Debian's chromium", red=True, bold=True
             )
+        for report in skipped:
+            if report not in browser:  # anything else the Saleor tier could not run here is said as loudly
+                reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+                terminalreporter.write_sep("=", f"SALEOR-TIER TEST SKIPPED: {report.nodeid}: {reason}", red=True)
