@@ -147,7 +147,8 @@ def validate_configuration(configuration: list[dict[str, Any]] | Mapping[str, An
         if message_and_code:
             message, code = message_and_code
             errors[name] = ValidationError(message, code=code)
-    for name, (message, code) in _email_checks(values, set(errors)).items():
+    save_only = {**_receiving_checks(values), **_email_checks(values, set(errors))}
+    for name, (message, code) in save_only.items():
         errors.setdefault(name, ValidationError(message, code=code))
     if errors:
         raise ValidationError(errors)
@@ -367,20 +368,19 @@ def _check_webhook_secret(value: Any, values: Mapping[str, Any]) -> Check:
     user, _, password = secret.partition(":")
     if secret and (not user or len(password) < 12):
         return "Use user:password, with a random password of 12 characters or more.", INVALID
+    return None
+
+
+def _receiving_checks(values: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Only on save (parsing must not drop options the sender needs): with receiving on, the provider's
+    inbound webhook can be built from the secret, the key and the options."""
     problem = _inbound_problem(values)
-    if problem and problem[1] == "unusable":
-        return problem[0], INVALID
-    return None
-
-
-def _check_options_for_receiving(value: Any, values: Mapping[str, Any]) -> Check:
-    problem = _check_provider_options(value, values)
-    if problem:
-        return problem
-    inbound = _inbound_problem(values)
-    if inbound and inbound[1] in ("missing", "option"):
-        return inbound[0], REQUIRED if inbound[1] == "missing" else INVALID
-    return None
+    if problem is None:
+        return {}
+    message, kind = problem
+    if kind == "unusable":
+        return {c.INBOUND_WEBHOOK_SECRET: (message, INVALID)}
+    return {c.EMAIL_PROVIDER_OPTIONS: (message, REQUIRED if kind == "missing" else INVALID)}
 
 
 def _inbound_problem(values: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -458,7 +458,7 @@ _FIELD_CHECKS = {
     c.SENDER_ADDRESS: _check_optional_email,
     c.EMAIL_PROVIDER: _check_provider,
     c.EMAIL_PROVIDER_API_KEY: _check_api_key,
-    c.EMAIL_PROVIDER_OPTIONS: _check_options_for_receiving,
+    c.EMAIL_PROVIDER_OPTIONS: _check_provider_options,
     c.STORE_TIMEZONE: _check_timezone,
     c.BUSINESS_DAYS: _check_business_days,
     c.HOLIDAYS: _check_holidays,
