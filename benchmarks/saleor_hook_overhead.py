@@ -242,7 +242,7 @@ class Run:
     messages: list[list[str]]  # the order ids of each message the plugin published over the run
 
 
-def run_rounds(request: Callable[[], HttpResponse], check: Callable[[HttpResponse], None], broker: redis.Redis) -> Run:
+def run_rounds(request: Callable[[], HttpResponse], check: Callable[[HttpResponse], None], broker: str) -> Run:
     """Samples of each set-up over ROUNDS rounds; the order of the set-ups rotates from round to round."""
     samples: dict[str, list[Sample]] = {setup: [] for setup in SETUPS}
     tasks.pending_order_changes.flush()
