@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from django.db import models
 
-from .delay_rules import DelayStage
-from .permissions import MANAGE_SUPPORT_CODENAME, register_saleor_permission
+from saleor_support_plugin.core.constants import MANAGE_SUPPORT_CODENAME
 
-# Before Saleor's GraphQL builds its PermissionEnum (see permissions.py).
-register_saleor_permission()
+
+class DelayStage(models.TextChoices):
+    NOT_SHIPPED = "not_shipped", "Not shipped within the handling time"
+    DELIVERY_OVERDUE = "delivery_overdue", "Shipment past its promised delivery date"
+    APPROVAL_PENDING = "approval_pending", "Fulfillment waiting for approval too long"
+    # Not an email: a support case opened for an order still late this many days after it became late.
+    ESCALATION = "escalation", "Still late: support case opened"
 
 
 class DelayWatch(models.Model):
@@ -66,7 +70,7 @@ class DelayNotice(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     failure_reason = models.TextField(blank=True)
-    # Set by the claim (email_delivery.py): when, and by which Celery task, the send started.
+    # Set by the claim (email/delivery.py): when, and by which Celery task, the send started.
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=255, blank=True)
     # When a transient failure's retry is due; the periodic scan re-queues a retry that never came.

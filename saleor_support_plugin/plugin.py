@@ -15,15 +15,16 @@ from django.utils import timezone
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
-from . import constants as c
-from .config import DEFAULTS, SupportSettings, settings_for, validate_configuration
-from .dashboard.manifest import MANIFEST_PATH, plugin_url
-from .dashboard.status import support_status
-from .dashboard.views import handle_app_request, public_base_url
-from .inbound_webhook import handle_inbound_request
-from .runtime import SupportRuntime
-from .saleor_gateway import SaleorOrderGateway
-from .tasks import anonymize_customer_cases_task, enqueue_order_change
+from saleor_support_plugin.core import constants as c
+from saleor_support_plugin.core.config import DEFAULTS, SupportSettings, settings_for
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.dashboard.manifest import MANIFEST_PATH, plugin_url, public_base_url
+from saleor_support_plugin.dashboard.status import support_status
+from saleor_support_plugin.dashboard.views import handle_app_request
+from saleor_support_plugin.host.configuration import validate_configuration
+from saleor_support_plugin.host.saleor_gateway import SaleorOrderGateway
+from saleor_support_plugin.inbound.webhook import handle_inbound_request
+from saleor_support_plugin.tasks import anonymize_customer_cases_task, enqueue_order_change
 
 STRING = ConfigurationTypeField.STRING
 BOOLEAN = ConfigurationTypeField.BOOLEAN
@@ -295,7 +296,7 @@ class SupportPlugin(BasePlugin):
         if path.strip("/").startswith("app/"):
             # Imported here: it loads Saleor's GraphQL modules, which must not be imported before the schema
             # is extended in `ready()`.
-            from .dashboard.app_auth import SaleorStaffAccess
+            from saleor_support_plugin.dashboard.app_auth import SaleorStaffAccess
 
             return handle_app_request(request, path, runtime, SaleorStaffAccess())
         return previous_value

@@ -17,16 +17,16 @@ from celery import Task, shared_task
 from django.db.models import Model
 from django.utils import timezone
 
-from .case_emails import deliver_case_email
-from .cases import anonymize_customer_cases, escalate_overdue_cases
-from .dashboard import submissions
-from .email_delivery import Delivery
-from .models import CaseEmail, DelayNotice
-from .notices import deliver_delay_notice
-from .order_changes import handle_order_change
-from .runtime import load_runtime
-from .saleor_compat import allow_writer
-from .scan import recover_deliveries, scan_delays
+from saleor_support_plugin.cases import submissions
+from saleor_support_plugin.cases.emails import deliver_case_email
+from saleor_support_plugin.cases.service import anonymize_customer_cases, escalate_overdue_cases
+from saleor_support_plugin.core.runtime import load_runtime
+from saleor_support_plugin.delays.notices import deliver_delay_notice
+from saleor_support_plugin.delays.order_changes import handle_order_change
+from saleor_support_plugin.delays.scan import recover_deliveries, scan_delays
+from saleor_support_plugin.email.delivery import Delivery
+from saleor_support_plugin.host.saleor_compat import allow_writer
+from saleor_support_plugin.models import CaseEmail, DelayNotice
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def scan_delays_task() -> None:
 
 
 # Sending tasks are acknowledged after they run and given back to the broker if their worker dies: the
-# claim (email_delivery.py) makes a second run harmless, so a redelivery can only send what was never sent.
+# claim (email/delivery.py) makes a second run harmless, so a redelivery can only send what was never sent.
 SEND_TASK_OPTIONS: dict[str, Any] = {"ignore_result": True, "acks_late": True, "reject_on_worker_lost": True}
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from saleor_support_plugin.orders import OrderSnapshot
-from saleor_support_plugin.runtime import SupportRuntime
+from saleor_support_plugin.core.orders import OrderSnapshot
+from saleor_support_plugin.core.runtime import SupportRuntime
 
 
 @dataclass

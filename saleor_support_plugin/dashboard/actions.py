@@ -1,15 +1,22 @@
-"""What staff can do from the support pages: each action is one call into the case rules in `cases.py`."""
+"""What staff can do from the support pages: each action is one call into the case service (`cases/service.py`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping
 
-from ..case_triggers import case_order
-from ..cases import Actor, CaseError, add_message, open_case, update_case
-from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus, SupportCase
-from ..runtime import SupportRuntime
-from ..text import whole_number
+from saleor_support_plugin.cases.service import Actor, CaseError, add_message, open_case, update_case
+from saleor_support_plugin.cases.triggers import case_order
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.core.text import whole_number
+from saleor_support_plugin.models import (
+    STAFF_CHANNELS,
+    CaseCategory,
+    CaseChannel,
+    CasePriority,
+    CaseStatus,
+    SupportCase,
+)
 
 
 def get_case(case_id: str) -> SupportCase:

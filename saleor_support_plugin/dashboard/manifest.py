@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
-from ..constants import PLUGIN_ID, SUPPORT_APP_IDENTIFIER
+from django.conf import settings as django_settings
+from django.http import HttpRequest
+
+from saleor_support_plugin import __version__
+from saleor_support_plugin.core.constants import PLUGIN_ID, SUPPORT_APP_IDENTIFIER
 
 APP_NAME = "Customer support"
 PLUGIN_BASE_PATH = f"/plugins/global/{PLUGIN_ID}/"
@@ -89,3 +92,9 @@ def build_manifest(base_url: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+def public_base_url(request: HttpRequest) -> str:
+    """Saleor's PUBLIC_URL when the deployment sets it (behind a proxy), else the address the request came to."""
+    public_url = getattr(django_settings, "PUBLIC_URL", None)
+    return (public_url or request.build_absolute_uri("/")).rstrip("/")

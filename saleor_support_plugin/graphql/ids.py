@@ -7,7 +7,7 @@ import uuid
 
 import graphene
 
-from ..text import whole_number
+from saleor_support_plugin.core.text import whole_number
 
 
 def decode_id(global_id: str | None, type_name: str) -> str | None:

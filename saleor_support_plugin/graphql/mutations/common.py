@@ -13,14 +13,14 @@ from saleor.graphql.core.types import Error
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 from saleor.order.models import Order
 
-from ...cases import CaseError, CaseOrder
-from ...constants import PLUGIN_ID
-from ...error_codes import SupportErrorCode as Code
-from ...models import SupportCase
-from ..access import Viewer, visible_cases
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..enums import SupportErrorCode
-from ..ids import int_id
+from saleor_support_plugin.cases.service import CaseError, CaseOrder
+from saleor_support_plugin.core.constants import PLUGIN_ID
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import Viewer, visible_cases
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import SupportErrorCode
+from saleor_support_plugin.graphql.ids import int_id
+from saleor_support_plugin.models import SupportCase
 
 NOT_FOUND_MESSAGE = "Couldn't find a support case with this ID."
 

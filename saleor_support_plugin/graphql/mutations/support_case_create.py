@@ -9,15 +9,21 @@ from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseInputObjectType
 from saleor.order.models import Order
 
-from ...cases import clean_email, open_case, open_guest_case
-from ...error_codes import SupportErrorCode as Code
-from ...models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority
-from ..access import Viewer, get_viewer
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
-from ..ids import uuid_id
-from ..types import SupportCase
-from .common import SupportError, SupportMutation, case_order, domain_errors, error
+from saleor_support_plugin.cases.service import clean_email, open_case, open_guest_case
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import Viewer, get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
+from saleor_support_plugin.graphql.ids import uuid_id
+from saleor_support_plugin.graphql.mutations.common import (
+    SupportError,
+    SupportMutation,
+    case_order,
+    domain_errors,
+    error,
+)
+from saleor_support_plugin.graphql.types import SupportCase
+from saleor_support_plugin.models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority
 
 
 class SupportCaseCreateInput(BaseInputObjectType):

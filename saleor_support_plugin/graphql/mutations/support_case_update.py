@@ -6,14 +6,15 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.types import BaseInputObjectType
 
-from ...cases import update_case
-from ...error_codes import SupportErrorCode as Code
-from ..access import get_viewer, staff_permissions, support_staff
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
-from ..ids import int_id
-from ..types import SupportCase
-from .common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.cases.service import update_case
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
+from saleor_support_plugin.graphql.ids import int_id
+from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.graphql.types import SupportCase
+from saleor_support_plugin.host.permissions import staff_permissions, support_staff
 
 
 class SupportCaseUpdateInput(BaseInputObjectType):
