@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from saleor_support_plugin.core.constants import MANAGE_SUPPORT_CODENAME
+from saleor_support_plugin.email.delivery import DeliveryStatus
 
 
 class DelayStage(models.TextChoices):
@@ -39,17 +40,8 @@ class DelayWatch(models.Model):
         return f"{self.order_id} {self.stage} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
-class DelayNoticeStatus(models.TextChoices):
-    PENDING = "pending", "Queued"
-    SENDING = "sending", "Sending"
-    RETRYING = "retrying", "Waiting to retry"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Not sent"
-    ESCALATED = "escalated", "Support case opened"
-    # Claimed, then its worker died before recording the outcome: the provider may have accepted it, so it
-    # is never sent again; staff see it as not sent.
-    INTERRUPTED = "interrupted", "Interrupted mid-send"
+# A delay notice's status is its email's delivery status (email/delivery.py).
+DelayNoticeStatus = DeliveryStatus
 
 
 class DelayNotice(models.Model):

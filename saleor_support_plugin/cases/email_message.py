@@ -12,7 +12,7 @@ from anymail.message import AnymailMessage
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
-from saleor_support_plugin.cases.reply_tokens import reply_address
+from saleor_support_plugin.cases.reply_tokens import reply_to
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.email.templates import EMAIL_TAG, localize, render_email, sender_domain
 from saleor_support_plugin.email.transport import from_address
@@ -24,18 +24,10 @@ AUTO_SUBMITTED = {
     CaseEmailKind.STAFF_NOTIFICATION: "auto-generated",
     CaseEmailKind.RESOLVED: "auto-generated",
 }
-REPLY_LOCAL_PART = "support"
 
 
 def thread_root(case: SupportCase, domain: str) -> str:
     return f"<case-{case.pk}@{domain}>"
-
-
-def case_reply_to(case: SupportCase, settings: SupportSettings) -> list[str]:
-    """Where the customer's answer should go: the case's signed address, else the support inbox."""
-    if settings.reply_domain:
-        return [reply_address(REPLY_LOCAL_PART, case.pk, settings.reply_domain)]
-    return [settings.support_email] if settings.support_email else []
 
 
 def case_email_context(record: CaseEmail, case: SupportCase, settings: SupportSettings) -> dict[str, Any]:
@@ -78,7 +70,7 @@ def build_case_email(record: CaseEmail, case: SupportCase, recipient: str, setti
         body=rendered.text,
         from_email=sender,
         to=[recipient],
-        reply_to=None if to_staff else case_reply_to(case, settings),
+        reply_to=None if to_staff else reply_to(settings, case.pk),
         headers=headers,
         tags=[EMAIL_TAG, "case", record.kind],
         metadata={"case_id": str(case.pk), "case_email_id": str(record.pk)},

@@ -18,7 +18,7 @@ from django.utils import timezone
 from saleor_support_plugin.cases.email_message import build_case_email
 from saleor_support_plugin.core.ports import queue_case_emails
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.email.delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
+from saleor_support_plugin.email.delivery import PENDING, SKIPPED, Delivery, claimed, finish, mark_sent, send
 from saleor_support_plugin.models import AuthorType, CaseChannel, CaseEmail, CaseEmailKind, CaseMessage, SupportCase
 
 ACKNOWLEDGEMENT_INTERVAL = datetime.timedelta(hours=24)
@@ -84,7 +84,7 @@ def queue_email(
             "case_message": message,
             "kind": kind,
             "recipient": recipient,
-            "status": SKIPPED if skip else "pending",
+            "status": SKIPPED if skip else PENDING,
             "failure_reason": skip,
         },
     )

@@ -7,8 +7,6 @@ pages or the Dashboard: other origins are refused before the token is even read.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Mapping
 
@@ -36,6 +34,7 @@ from saleor_support_plugin.dashboard.manifest import (
 )
 from saleor_support_plugin.dashboard.render import Page, clean_theme, render, secure, static_file
 from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffAccess, StaffMember
+from saleor_support_plugin.host.global_ids import uuid_id
 from saleor_support_plugin.models import AuthorType, SupportCase
 
 WIDGET = "widget"
@@ -219,8 +218,4 @@ def _typed(form: Mapping[str, str]) -> dict[str, str]:
 
 def order_uuid(global_id: str) -> uuid.UUID | None:
     """Saleor's Relay ID of an order (`base64("Order:<uuid>")`) -> the order's id; None for anything else."""
-    try:
-        kind, _, raw = base64.b64decode(global_id.encode(), validate=True).decode().partition(":")
-        return uuid.UUID(raw) if kind == "Order" else None
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
+    return uuid_id(global_id, "Order")

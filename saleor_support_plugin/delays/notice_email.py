@@ -8,6 +8,7 @@ from typing import Any
 
 from anymail.message import AnymailMessage
 
+from saleor_support_plugin.cases.reply_tokens import reply_to
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import FULFILLMENT_FULFILLED, OrderSnapshot
 from saleor_support_plugin.delays.rules import DelayStage, promised_delivery_days, revised_estimate
@@ -56,20 +57,13 @@ def build_delay_notice_message(
         body=rendered.text,
         from_email=sender,
         to=[order.email],
-        reply_to=notice_reply_to(settings),
+        reply_to=reply_to(settings),
         headers={**AUTOMATIC_HEADERS, "Message-ID": make_msgid(f"delay-{notice_id}", sender_domain(sender))},
         tags=[EMAIL_TAG, "delay-notice", stage.value],
         metadata={"order_id": str(order.id), "order_number": order.number, "notice_id": str(notice_id)},
     )
     message.attach_alternative(rendered.html, "text/html")
     return message
-
-
-def notice_reply_to(settings: SupportSettings) -> list[str]:
-    """Answers come back to the plugin when a reply domain is set (matched by In-Reply-To to the notice)."""
-    if settings.reply_domain:
-        return [f"support@{settings.reply_domain}"]
-    return [settings.support_email] if settings.support_email else []
 
 
 def _promised_date(order: OrderSnapshot, settings: SupportSettings) -> datetime.date | None:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from anymail.message import AnymailMessage
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import F, Model, Q
 from django.utils import timezone
 
@@ -29,8 +29,32 @@ from saleor_support_plugin.email.transport import get_mail_connection, is_transi
 
 logger = logging.getLogger(__name__)
 
-PENDING, SENDING, RETRYING, SENT, FAILED, SKIPPED = "pending", "sending", "retrying", "sent", "failed", "skipped"
-INTERRUPTED = "interrupted"
+
+class DeliveryStatus(models.TextChoices):
+    """Where a recorded email (a delay notice or a case email) stands."""
+
+    PENDING = "pending", "Queued"
+    SENDING = "sending", "Sending"
+    RETRYING = "retrying", "Waiting to retry"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Not sent"
+    # A delay notice that opened a support case instead of sending an email.
+    ESCALATED = "escalated", "Support case opened"
+    # Claimed, then its worker died before recording the outcome: the provider may have accepted it, so it
+    # is never sent again; staff see it as not sent.
+    INTERRUPTED = "interrupted", "Interrupted mid-send"
+
+
+PENDING, SENDING, RETRYING, SENT, FAILED, SKIPPED = (
+    DeliveryStatus.PENDING,
+    DeliveryStatus.SENDING,
+    DeliveryStatus.RETRYING,
+    DeliveryStatus.SENT,
+    DeliveryStatus.FAILED,
+    DeliveryStatus.SKIPPED,
+)
+INTERRUPTED = DeliveryStatus.INTERRUPTED
 CLAIMABLE = (PENDING, RETRYING)
 # Every outcome that means the email did not and will not go out.
 NOT_SENT = (FAILED, INTERRUPTED)

@@ -23,7 +23,6 @@ from saleor_support_plugin.graphql.enums import (
     SupportCasePriorityEnum,
     SupportCaseStatusEnum,
 )
-from saleor_support_plugin.graphql.ids import int_id, uuid_id
 from saleor_support_plugin.graphql.mutations.common import case_pk, guest_arguments
 from saleor_support_plugin.graphql.mutations.support_case_close import SupportCaseClose
 from saleor_support_plugin.graphql.mutations.support_case_create import SupportCaseCreate
@@ -31,6 +30,7 @@ from saleor_support_plugin.graphql.mutations.support_case_note_add import Suppor
 from saleor_support_plugin.graphql.mutations.support_case_reply import SupportCaseReply
 from saleor_support_plugin.graphql.mutations.support_case_update import SupportCaseUpdate
 from saleor_support_plugin.graphql.types import SupportCase, SupportCaseCountableConnection, SupportSettings
+from saleor_support_plugin.host.global_ids import int_id, uuid_id
 from saleor_support_plugin.host.permissions import staff_permissions
 from saleor_support_plugin.models import SupportCase as SupportCaseModel
 

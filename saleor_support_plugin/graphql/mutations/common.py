@@ -19,7 +19,7 @@ from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.graphql.access import Viewer, visible_cases
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import SupportErrorCode
-from saleor_support_plugin.graphql.ids import int_id
+from saleor_support_plugin.host.global_ids import int_id
 from saleor_support_plugin.models import SupportCase
 
 NOT_FOUND_MESSAGE = "Couldn't find a support case with this ID."

@@ -14,7 +14,6 @@ from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.graphql.access import Viewer, get_viewer
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
-from saleor_support_plugin.graphql.ids import uuid_id
 from saleor_support_plugin.graphql.mutations.common import (
     SupportError,
     SupportMutation,
@@ -23,6 +22,7 @@ from saleor_support_plugin.graphql.mutations.common import (
     error,
 )
 from saleor_support_plugin.graphql.types import SupportCase
+from saleor_support_plugin.host.global_ids import uuid_id
 from saleor_support_plugin.models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority
 
 

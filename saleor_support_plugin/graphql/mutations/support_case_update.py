@@ -11,9 +11,9 @@ from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.graphql.access import get_viewer
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
-from saleor_support_plugin.graphql.ids import int_id
 from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors, error
 from saleor_support_plugin.graphql.types import SupportCase
+from saleor_support_plugin.host.global_ids import int_id
 from saleor_support_plugin.host.permissions import staff_permissions, support_staff
 
 
