@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,9 +19,12 @@ from saleor_support_plugin.cases import emails as case_emails
 from saleor_support_plugin.cases import rate_limit
 from saleor_support_plugin.cases.queries import overdue_q
 from saleor_support_plugin.core.config import SupportSettings
-from saleor_support_plugin.core.text import is_storable
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.core.orders import OrderSnapshot
+from saleor_support_plugin.core.text import is_storable, whole_number
 from saleor_support_plugin.models import (
     OPEN_CASE_STATUSES,
+    STAFF_CHANNELS,
     AuthorType,
     CaseCategory,
     CaseChange,
@@ -38,6 +42,11 @@ SHORTENED_NOTE = "\n\n[Shortened: the email had {length} characters; the rest is
 ANONYMIZED_EMAIL = ""
 ANONYMIZED_BODY = "[Removed: the customer's account was deleted.]"
 TRACKED_FIELDS = ("status", "priority", "category", "assignee_id")
+CHOICES: dict[str, Collection[str]] = {
+    "status": CaseStatus.values,
+    "priority": CasePriority.values,
+    "category": CaseCategory.values,
+}
 PRIORITY_RANK: dict[str, int] = {
     CasePriority.LOW: 0,
     CasePriority.NORMAL: 1,
@@ -49,7 +58,7 @@ PRIORITY_RANK: dict[str, int] = {
 class CaseError(ValueError):
     """A request the rules refuse; `code` is one of the support error codes, `field` the input at fault."""
 
-    def __init__(self, message: str, code: str, field: str | None = None) -> None:
+    def __init__(self, message: str, code: Code, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.field = field
@@ -78,13 +87,49 @@ class CaseOrder:
     language_code: str = "en"
 
 
+def case_order(order: OrderSnapshot) -> CaseOrder:
+    """The order as a case keeps it; every edge reads the order as an `OrderSnapshot` first."""
+    return CaseOrder(
+        id=order.id,
+        number=order.number,
+        email=order.email,
+        channel_slug=order.channel_slug,
+        customer_id=order.customer_id,
+        language_code=order.language_code,
+    )
+
+
 def check_text(text: str, field: str) -> str:
     """Any text a person gives (subject, message, address) must be storable: no NUL, no lone surrogate."""
     if not is_storable(text):
         raise CaseError(
-            "The text contains a character that cannot be stored (NUL or a lone surrogate).", "invalid", field
+            "The text contains a character that cannot be stored (NUL or a lone surrogate).", Code.INVALID, field
         )
     return text
+
+
+def clean_choice(name: str, value: str) -> str:
+    """A status, priority or category someone chose: one of the model's values."""
+    if value not in CHOICES[name]:
+        raise CaseError(f"'{value}' is not a valid {name}.", Code.INVALID, name)
+    return value
+
+
+def clean_staff_channel(channel: str) -> str:
+    """How the customer got in touch, for a case staff open for them."""
+    if channel not in STAFF_CHANNELS:
+        raise CaseError("Choose how the customer got in touch: phone, email or staff.", Code.INVALID, "channel")
+    return channel
+
+
+def clean_assignee(assignee: int | str | None, staff_ids: Collection[int]) -> int | None:
+    """Who a case is assigned to: no one (None or blank), else one of the support staff."""
+    if assignee is None or assignee == "":
+        return None
+    pk = assignee if isinstance(assignee, int) else whole_number(assignee)
+    if pk is None or pk not in staff_ids:
+        raise CaseError("Assign the case to active staff with a support permission.", Code.INVALID, "assignee")
+    return pk
 
 
 def clean_email(email: str, field: str = "email") -> str:
@@ -93,25 +138,25 @@ def clean_email(email: str, field: str = "email") -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise CaseError("Enter a valid email address.", "invalid", field) from None
+        raise CaseError("Enter a valid email address.", Code.INVALID, field) from None
     return email
 
 
 def clean_subject(subject: str) -> str:
     subject = " ".join(check_text(subject or "", "subject").split())
     if not subject:
-        raise CaseError("Enter a subject.", "required", "subject")
+        raise CaseError("Enter a subject.", Code.REQUIRED, "subject")
     if len(subject) > SUBJECT_MAX_LENGTH:
-        raise CaseError(f"The subject can have at most {SUBJECT_MAX_LENGTH} characters.", "invalid", "subject")
+        raise CaseError(f"The subject can have at most {SUBJECT_MAX_LENGTH} characters.", Code.INVALID, "subject")
     return subject
 
 
 def clean_body(body: str) -> str:
     body = check_text(body or "", "body").replace("\r\n", "\n").strip()
     if not body:
-        raise CaseError("Write a message.", "required", "body")
+        raise CaseError("Write a message.", Code.REQUIRED, "body")
     if len(body) > BODY_MAX_LENGTH:
-        raise CaseError(f"A message can have at most {BODY_MAX_LENGTH} characters.", "invalid", "body")
+        raise CaseError(f"A message can have at most {BODY_MAX_LENGTH} characters.", Code.INVALID, "body")
     return body
 
 
@@ -160,8 +205,8 @@ def open_case(
         customer_email=(email or (order.email if order else "")).strip().lower(),
         origin=origin,
         topic=topic,
-        category=category,
-        priority=priority,
+        category=clean_choice("category", category),
+        priority=clean_choice("priority", priority),
         subject=clean_subject(subject),
         created_at=now,
         last_message_at=now,
@@ -191,7 +236,7 @@ def open_guest_case(
     email = clean_email(email)
     limits = rate_limit.GuestLimits(settings.anonymous_cases_per_email_hour, settings.anonymous_cases_per_ip_hour)
     if not rate_limit.within_limits(email, ip, limits):
-        raise CaseError("Too many support requests: try again in an hour.", "rate_limited")
+        raise CaseError("Too many support requests: try again in an hour.", Code.RATE_LIMITED)
     case = open_case(
         settings=settings,
         author=author,
@@ -245,7 +290,7 @@ def _open_topic_case(order_id: uuid.UUID, topic: str) -> SupportCase | None:
 def add_message(case: SupportCase, author: Actor, body: str, is_internal: bool = False) -> CaseMessage:
     """A reply or an internal note, and what it means for the case's status and response targets."""
     if case.status == CaseStatus.CLOSED and author.type == AuthorType.CUSTOMER:
-        raise CaseError("This case is closed: open a new one.", "case_closed")
+        raise CaseError("This case is closed: open a new one.", Code.CASE_CLOSED)
     message = _add_message(case, author, clean_body(body), is_internal, timezone.now())
     _after_message(case, message)
     case_emails.message_added(case, message)
@@ -286,7 +331,9 @@ def update_case(case: SupportCase, actor: Actor, **changes: object) -> SupportCa
     """Change status, priority, category or assignee; each real change is written to the audit trail."""
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
-        raise CaseError(f"Cannot change {', '.join(sorted(unknown))}.", "invalid")
+        raise CaseError(f"Cannot change {', '.join(sorted(unknown))}.", Code.INVALID)
+    for name in CHOICES.keys() & changes.keys():
+        clean_choice(name, str(changes[name]))
     _apply(case, actor, changes)
     return case
 

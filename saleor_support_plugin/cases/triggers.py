@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from saleor_support_plugin.cases.service import SYSTEM, CaseOrder, add_message, open_or_update_topic_case
+from saleor_support_plugin.cases.service import SYSTEM, add_message, case_order, open_or_update_topic_case
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import (
     FULFILLMENT_CANCELED,
@@ -147,14 +147,3 @@ def link_delay_notices(case: SupportCase) -> int:
         return 0
     notices = DelayNotice.objects.filter(order_id=case.order_id, case__isnull=True, status=DelayNoticeStatus.SENT)
     return notices.update(case=case)
-
-
-def case_order(order: OrderSnapshot) -> CaseOrder:
-    return CaseOrder(
-        id=order.id,
-        number=order.number,
-        email=order.email,
-        channel_slug=order.channel_slug,
-        customer_id=order.customer_id,
-        language_code=order.language_code,
-    )

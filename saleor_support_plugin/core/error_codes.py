@@ -1,9 +1,10 @@
-"""Error codes of the support API (the GraphQL `SupportErrorCode` enum is built from this)."""
+"""Error codes of the support API, raised by the case service as they are (the GraphQL `SupportErrorCode` enum is
+built from this)."""
 
-from enum import Enum
+from enum import StrEnum
 
 
-class SupportErrorCode(Enum):
+class SupportErrorCode(StrEnum):
     GRAPHQL_ERROR = "graphql_error"
     INVALID = "invalid"
     REQUIRED = "required"

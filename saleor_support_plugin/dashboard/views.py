@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from saleor_support_plugin.cases import submissions
 from saleor_support_plugin.cases.service import Actor, CaseError
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.core.text import whole_number
 from saleor_support_plugin.dashboard import actions, pages
@@ -195,7 +196,7 @@ def _act(
     if action == "open":
         order_id = order_uuid(form.get("orderId", ""))
         if order_id is None:
-            raise CaseError("This order no longer exists.", "not_found")
+            raise CaseError("This order no longer exists.", Code.NOT_FOUND)
         case = actions.open_order_case(runtime, actor, order_id, form)
         return f"Case #{case.pk} opened.", case
     case = actions.get_case(form.get("case", ""))
@@ -208,7 +209,7 @@ def _act(
     if action == "update":
         actions.change_case(case, actor, form, {staff_id for staff_id, _ in page.staff})
         return "Case updated.", case
-    raise CaseError("Unknown action.", "invalid")
+    raise CaseError("Unknown action.", Code.INVALID)
 
 
 def _typed(form: Mapping[str, str]) -> dict[str, str]:

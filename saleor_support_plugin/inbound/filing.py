@@ -20,10 +20,11 @@ from saleor_support_plugin.cases.service import (
     Actor,
     CaseError,
     add_message,
+    case_order,
     fit_body,
     open_case,
 )
-from saleor_support_plugin.cases.triggers import TOPIC_DELAY, case_order, link_delay_notices
+from saleor_support_plugin.cases.triggers import TOPIC_DELAY, link_delay_notices
 from saleor_support_plugin.core.orders import OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.core.text import storable
