@@ -45,8 +45,19 @@ class Trigger:
 
 
 def detect_triggers(order: OrderSnapshot) -> list[Trigger]:
+    """Every event of this order that opens a case: returns, cancelled shipments, a cancellation after payment,
+    failed refunds (each once: the trigger's key is remembered)."""
+    return [
+        *_returns(order),
+        *_cancelled_shipments(order),
+        *_cancellation_after_payment(order),
+        *_refund_failures(order),
+    ]
+
+
+def _returns(order: OrderSnapshot) -> list[Trigger]:
     number = order.number
-    triggers = [
+    return [
         Trigger(
             f"return:{item.id}",
             TOPIC_RETURN,
@@ -57,7 +68,11 @@ def detect_triggers(order: OrderSnapshot) -> list[Trigger]:
         for item in order.fulfillments
         if item.status in RETURN_FULFILLMENT_STATUSES
     ]
-    triggers += [
+
+
+def _cancelled_shipments(order: OrderSnapshot) -> list[Trigger]:
+    number = order.number
+    return [
         Trigger(
             f"fulfillment_canceled:{item.id}",
             TOPIC_FULFILLMENT_CANCELED,
@@ -68,17 +83,26 @@ def detect_triggers(order: OrderSnapshot) -> list[Trigger]:
         for item in order.fulfillments
         if item.status == FULFILLMENT_CANCELED
     ]
-    if order.status == ORDER_CANCELED and order.paid_at is not None:
-        triggers.append(
-            Trigger(
-                "cancelled_after_payment",
-                TOPIC_CANCELLATION,
-                CaseCategory.CANCELLATION,
-                f"Order #{number} cancelled after payment",
-                f"Order #{number} was cancelled after it was paid: make sure the customer is refunded.",
-            )
+
+
+def _cancellation_after_payment(order: OrderSnapshot) -> list[Trigger]:
+    if order.status != ORDER_CANCELED or order.paid_at is None:
+        return []
+    number = order.number
+    return [
+        Trigger(
+            "cancelled_after_payment",
+            TOPIC_CANCELLATION,
+            CaseCategory.CANCELLATION,
+            f"Order #{number} cancelled after payment",
+            f"Order #{number} was cancelled after it was paid: make sure the customer is refunded.",
         )
-    triggers += [
+    ]
+
+
+def _refund_failures(order: OrderSnapshot) -> list[Trigger]:
+    number = order.number
+    return [
         Trigger(
             f"refund_failed:{failure}",
             TOPIC_REFUND_FAILED,
@@ -88,7 +112,6 @@ def detect_triggers(order: OrderSnapshot) -> list[Trigger]:
         )
         for failure in order.refund_failures
     ]
-    return triggers
 
 
 def delay_trigger(order: OrderSnapshot, reason: str, key: str) -> Trigger:

@@ -188,11 +188,7 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         email_provider=_text(merged[c.EMAIL_PROVIDER]).lower(),
         email_provider_api_key=_text(merged[c.EMAIL_PROVIDER_API_KEY]),
         email_provider_options=_json_object(merged[c.EMAIL_PROVIDER_OPTIONS]),
-        calendar=BusinessCalendar(
-            timezone=ZoneInfo(_text(merged[c.STORE_TIMEZONE]) or "UTC"),
-            weekdays=parse_weekdays(merged[c.BUSINESS_DAYS]),
-            holidays=parse_holidays(merged[c.HOLIDAYS]),
-        ),
+        calendar=_calendar(merged),
         handling_days=_int(merged[c.HANDLING_DAYS]),
         handling_starts_at=_text(merged[c.HANDLING_STARTS_AT]),
         default_delivery_days=_optional_int(merged[c.DEFAULT_DELIVERY_DAYS]),
@@ -214,13 +210,26 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         support_phone=_text(merged[c.SUPPORT_PHONE]),
         support_hours=_text(merged[c.SUPPORT_HOURS]),
         support_response_time=_text(merged[c.SUPPORT_RESPONSE_TIME]),
-        custom_templates={
-            name: CustomTemplate(subject=_text(merged[c.subject_field(name)]), body=_text(merged[c.body_field(name)]))
-            for name in c.EMAIL_TEMPLATE_NAMES
-            if _text(merged[c.subject_field(name)]) or _text(merged[c.body_field(name)])
-        },
+        custom_templates=_custom_templates(merged),
         dashboard_origins=parse_origins(merged[c.DASHBOARD_URL]),
     )
+
+
+def _calendar(values: Mapping[str, Any]) -> BusinessCalendar:
+    return BusinessCalendar(
+        timezone=ZoneInfo(_text(values[c.STORE_TIMEZONE]) or "UTC"),
+        weekdays=parse_weekdays(values[c.BUSINESS_DAYS]),
+        holidays=parse_holidays(values[c.HOLIDAYS]),
+    )
+
+
+def _custom_templates(values: Mapping[str, Any]) -> dict[str, CustomTemplate]:
+    """The merchant's own subject and body per email, where they wrote either."""
+    return {
+        name: CustomTemplate(subject=_text(values[c.subject_field(name)]), body=_text(values[c.body_field(name)]))
+        for name in c.EMAIL_TEMPLATE_NAMES
+        if _text(values[c.subject_field(name)]) or _text(values[c.body_field(name)])
+    }
 
 
 def parse_origins(value: Any) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ silently missing: that fails loudly instead.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import graphene
 import graphql
@@ -23,6 +24,7 @@ EXTENDED_FLAG = "_saleor_support_extended"
 
 def extend_saleor_schema() -> None:
     from saleor.graphql import api
+    from saleor.graphql.query_cost_map import COST_MAP
 
     if getattr(api.schema, EXTENDED_FLAG, False):
         return
@@ -31,12 +33,22 @@ def extend_saleor_schema() -> None:
             "saleor.urls was imported before saleor_support_plugin extended Saleor's GraphQL schema, so the "
             "support API would be missing. Make sure INSTALLED_APPS is set up before the URLconf is loaded."
         )
+    add_user_support_cases_field()
+    schema = build_extended_schema(api)
+    api.monitor_fields_usage(schema)
+    setattr(schema, EXTENDED_FLAG, True)
+    api.schema = schema
+    extend_cost_map(COST_MAP)
+    views = sys.modules.get("saleor.graphql.views")
+    if views is not None:
+        views.schema = schema  # type: ignore[attr-defined]
+
+
+def build_extended_schema(api: Any) -> Any:
+    """Saleor's schema, built as `saleor.graphql.api` builds it, from root types with the plugin's fields."""
     from saleor.graphql.core.federation.schema import build_federated_schema
-    from saleor.graphql.query_cost_map import COST_MAP
 
     from saleor_support_plugin.graphql.schema import SupportMutations, SupportQueries
-
-    add_user_support_cases_field()
 
     class Query(SupportQueries, api.Query):  # type: ignore[misc, valid-type]
         pass
@@ -44,7 +56,7 @@ def extend_saleor_schema() -> None:
     class Mutation(SupportMutations, api.Mutation):  # type: ignore[misc, valid-type]
         pass
 
-    schema = build_federated_schema(
+    return build_federated_schema(
         Query,
         mutation=Mutation,
         types=(
@@ -56,13 +68,6 @@ def extend_saleor_schema() -> None:
         subscription=api.Subscription,
         directives=[*graphql.specified_directives, api.GraphQLDocDirective, api.GraphQLWebhookEventsInfoDirective],
     )
-    api.monitor_fields_usage(schema)
-    setattr(schema, EXTENDED_FLAG, True)
-    api.schema = schema
-    extend_cost_map(COST_MAP)
-    views = sys.modules.get("saleor.graphql.views")
-    if views is not None:
-        views.schema = schema  # type: ignore[attr-defined]
 
 
 def add_user_support_cases_field() -> None:
