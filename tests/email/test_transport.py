@@ -1,9 +1,11 @@
 import smtplib
+from base64 import b64encode
 from dataclasses import replace
 
 import pytest
-from anymail.backends.test import EmailBackend as AnymailTestBackend
+import responses
 from anymail.exceptions import AnymailConfigurationError, AnymailRecipientsRefused
+from anymail.message import AnymailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from saleor_support_plugin.email.transport import from_address, get_mail_connection, is_transient
@@ -15,12 +17,29 @@ def test_no_provider_uses_the_deployment_backend(settings, support_settings):
     assert isinstance(get_mail_connection(replace(support_settings, email_provider="")), LocmemBackend)
 
 
-def test_configured_anymail_provider_gets_key_and_options(support_settings):
-    configured = replace(
-        support_settings, email_provider="test", email_provider_api_key="k-123", email_provider_options={"x": 1}
+@responses.activate
+def test_configured_provider_sends_with_its_key_and_options(support_settings):
+    # given: Mailgun, with the API key and a sender domain among the provider options
+    sent = responses.add(
+        responses.POST,
+        "https://api.mailgun.net/v3/mg.example.com/messages",
+        json={"id": "<1@mg.example.com>", "message": "Queued. Thank you."},
     )
-    connection = get_mail_connection(configured)
-    assert isinstance(connection, AnymailTestBackend)
+    configured = replace(
+        support_settings,
+        email_provider="mailgun",
+        email_provider_api_key="k-123",
+        email_provider_options={"sender_domain": "mg.example.com"},
+    )
+
+    # when
+    AnymailMessage(
+        "Hi", "Body", "shop@example.com", ["c@example.com"], connection=get_mail_connection(configured)
+    ).send()
+
+    # then: the request goes to the domain from the options, signed with the key
+    assert sent.call_count == 1
+    assert sent.calls[0].request.headers["Authorization"] == "Basic " + b64encode(b"api:k-123").decode()
 
 
 def test_real_provider_backend_receives_the_api_key(support_settings):
