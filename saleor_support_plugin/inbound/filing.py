@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
+from anymail.inbound import AnymailInboundMessage
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
@@ -67,7 +67,7 @@ class Filing:
     message: CaseMessage | None = None
 
 
-def receive_email(message: Any, runtime: SupportRuntime) -> InboundEmail | None:
+def receive_email(message: AnymailInboundMessage, runtime: SupportRuntime) -> InboundEmail | None:
     """Store and file one received email; None if this Message-ID was received before."""
     message_id = storable(str(message.get("Message-ID") or "")).strip() or content_id(message)
     try:
@@ -89,7 +89,7 @@ def receive_email(message: Any, runtime: SupportRuntime) -> InboundEmail | None:
     return record
 
 
-def content_id(message: Any) -> str:
+def content_id(message: AnymailInboundMessage) -> str:
     """A stand-in Message-ID for mail without one, so its redelivery is still recognised."""
     try:
         raw = message.as_bytes()
@@ -98,7 +98,7 @@ def content_id(message: Any) -> str:
     return f"<sha256:{hashlib.sha256(raw).hexdigest()}>"
 
 
-def file_email(message: Any, runtime: SupportRuntime) -> Filing:
+def file_email(message: AnymailInboundMessage, runtime: SupportRuntime) -> Filing:
     sender = sender_address(message)
     subject = subject_of(message)
     case_pk = (
@@ -134,7 +134,7 @@ def may_write(case: SupportCase, sender: str, runtime: SupportRuntime) -> bool:
 
 
 def answer_to_delay_notice(
-    order: OrderSnapshot, sender: str, subject: str, message: Any, runtime: SupportRuntime
+    order: OrderSnapshot, sender: str, subject: str, message: AnymailInboundMessage, runtime: SupportRuntime
 ) -> Filing:
     case = SupportCase.objects.filter(order_id=order.id, topic=TOPIC_DELAY, status__in=OPEN_CASE_STATUSES).first()
     if case is not None:
@@ -158,7 +158,7 @@ def answer_to_delay_notice(
     return Filing(InboundStatus.OPENED, "Reply to a delay notice", case, first)
 
 
-def open_email_case(sender: str, subject: str, message: Any, runtime: SupportRuntime) -> Filing:
+def open_email_case(sender: str, subject: str, message: AnymailInboundMessage, runtime: SupportRuntime) -> Filing:
     written = written_text(message)
     body, quoted = fit_texts(written)
     number = order_number_in(subject) or order_number_in(written.text)
@@ -183,7 +183,7 @@ def open_email_case(sender: str, subject: str, message: Any, runtime: SupportRun
     return Filing(InboundStatus.OPENED, "", case, first)
 
 
-def add_customer_message(case: SupportCase, sender: str, message: Any) -> CaseMessage:
+def add_customer_message(case: SupportCase, sender: str, message: AnymailInboundMessage) -> CaseMessage:
     body, quoted = fit_texts(written_text(message))
     added = add_message(case, customer(sender, case.customer_id), body)
     keep_quoted(added, quoted)
@@ -221,7 +221,7 @@ def attachment_name(filename: str | None) -> str:
     return name.lstrip(".")[:200] or "attachment"
 
 
-def store_attachments(case_message: CaseMessage, message: Any) -> list[CaseAttachment]:
+def store_attachments(case_message: CaseMessage, message: AnymailInboundMessage) -> list[CaseAttachment]:
     stored, refused = [], []
     for part in message.attachments:
         content = part.get_content_bytes() or b""

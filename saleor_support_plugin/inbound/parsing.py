@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from email.utils import getaddresses
 from html import unescape
-from typing import Any
 
 from anymail.exceptions import AnymailInvalidAddress
+from anymail.inbound import AnymailInboundMessage
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.html import strip_tags
@@ -94,12 +94,12 @@ class WrittenText:
     quoted: str = ""
 
 
-def automatic_reason(message: Any) -> str:
+def automatic_reason(message: AnymailInboundMessage) -> str:
     """Why this email is an automatic one (out-of-office, bounce, mailing list); empty for a person's mail."""
     return header_reason(message) or report_reason(message) or sender_reason(message) or subject_reason(message)
 
 
-def header_reason(message: Any) -> str:
+def header_reason(message: AnymailInboundMessage) -> str:
     auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
     if auto_submitted and auto_submitted != "no":
         return f"Auto-Submitted: {auto_submitted}"
@@ -111,7 +111,7 @@ def header_reason(message: Any) -> str:
     return ""
 
 
-def report_reason(message: Any) -> str:
+def report_reason(message: AnymailInboundMessage) -> str:
     if message.get_content_type() == "multipart/report":
         return "Delivery report (bounce)"
     if any(part.get_content_type() in REPORT_TYPES for part in message.walk()):
@@ -121,7 +121,7 @@ def report_reason(message: Any) -> str:
     return ""
 
 
-def bounce_found(message: Any) -> bool:
+def bounce_found(message: AnymailInboundMessage) -> bool:
     """Whether one of flufl.bounce's detectors reads failed recipients in this message.
 
     Its scan_message() runs the same list; LLNL's is left out: it takes any line holding ", address," for a
@@ -138,7 +138,7 @@ def bounce_found(message: Any) -> bool:
     return False
 
 
-def sender_reason(message: Any) -> str:
+def sender_reason(message: AnymailInboundMessage) -> str:
     sender = sender_address(message)
     if not sender:
         return f"No readable sender ({storable(str(message.get('From') or ''))[:100] or 'none'})"
@@ -147,7 +147,7 @@ def sender_reason(message: Any) -> str:
     return ""
 
 
-def subject_reason(message: Any) -> str:
+def subject_reason(message: AnymailInboundMessage) -> str:
     subject = subject_of(message)
     if BOUNCE_SUBJECT.match(subject):
         return f"Bounce subject: {subject[:100]}"
@@ -156,11 +156,11 @@ def subject_reason(message: Any) -> str:
     return ""
 
 
-def subject_of(message: Any) -> str:
+def subject_of(message: AnymailInboundMessage) -> str:
     return " ".join(storable(str(message.get("Subject") or "")).split())
 
 
-def sender_address(message: Any) -> str:
+def sender_address(message: AnymailInboundMessage) -> str:
     """The sender's address, lower case; empty when there is none or it is not an address one can write to."""
     try:
         sender = message.from_email
@@ -174,7 +174,7 @@ def sender_address(message: Any) -> str:
     return address
 
 
-def body_text(message: Any) -> str:
+def body_text(message: AnymailInboundMessage) -> str:
     """The text part, or the HTML part as text; a part in an unknown charset is read as UTF-8 with replacements."""
     try:
         text, html = message.text, message.html
@@ -200,7 +200,7 @@ def html_text(html: str) -> str:
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def raw_text(message: Any) -> str:
+def raw_text(message: AnymailInboundMessage) -> str:
     for part in message.walk():
         if part.get_content_maintype() == "text" and not part.is_attachment():
             payload = part.get_payload(decode=True)
@@ -209,7 +209,7 @@ def raw_text(message: Any) -> str:
     return ""
 
 
-def written_text(message: Any) -> WrittenText:
+def written_text(message: AnymailInboundMessage) -> WrittenText:
     """What the person wrote, apart from the quoted earlier mail."""
     return split_quote(body_text(message))
 
@@ -245,7 +245,7 @@ def next_is_quote(lines: list[str], start: int) -> bool:
     return False
 
 
-def case_from_token(message: Any, reply_domain: str) -> int | None:
+def case_from_token(message: AnymailInboundMessage, reply_domain: str) -> int | None:
     """The case named by a signed address (support+<token>@reply domain) the mail was sent to."""
     if not reply_domain:
         return None
@@ -260,14 +260,14 @@ def case_from_token(message: Any, reply_domain: str) -> int | None:
     return None
 
 
-def referenced_ids(message: Any) -> list[str]:
+def referenced_ids(message: AnymailInboundMessage) -> list[str]:
     """Message-IDs this mail answers: In-Reply-To first, then References from the newest."""
     ids = re.findall(r"<[^<>]+>", str(message.get("In-Reply-To") or ""))
     ids += list(reversed(re.findall(r"<[^<>]+>", str(message.get("References") or ""))))
     return ids
 
 
-def case_from_references(message: Any) -> int | None:
+def case_from_references(message: AnymailInboundMessage) -> int | None:
     for message_id in referenced_ids(message):
         match = OUR_MESSAGE_ID.fullmatch(message_id)
         if match:
