@@ -18,7 +18,7 @@ from django.utils import timezone
 from saleor_support_plugin.cases.email_message import build_case_email
 from saleor_support_plugin.core.ports import queue_case_emails
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.email.delivery import PENDING, SKIPPED, Delivery, claimed, finish, mark_sent, send
+from saleor_support_plugin.email.delivery import PENDING, SKIPPED, Delivery, deliver_claimed, finish, mark_sent, send
 from saleor_support_plugin.models import AuthorType, CaseChannel, CaseEmail, CaseEmailKind, CaseMessage, SupportCase
 
 ACKNOWLEDGEMENT_INTERVAL = datetime.timedelta(hours=24)
@@ -100,10 +100,7 @@ def _enqueue(email_id: int) -> None:
 def deliver_case_email(
     email_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False, task_id: str = ""
 ) -> Delivery:
-    with claimed(CaseEmail, email_id, task_id) as record:
-        if record is None:
-            return Delivery.NOT_CLAIMED
-        return _deliver(record, runtime, now, final_attempt)
+    return deliver_claimed(CaseEmail, email_id, task_id, lambda record: _deliver(record, runtime, now, final_attempt))
 
 
 def _deliver(record: CaseEmail, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool) -> Delivery:

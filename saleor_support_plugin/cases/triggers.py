@@ -44,84 +44,72 @@ class Trigger:
     note: str
 
 
+@dataclass(frozen=True)
+class TriggerKind:
+    """What a kind of event opens: its topic and category, the case's subject and the note, for an order."""
+
+    topic: str
+    category: str
+    subject: str
+    note: str
+
+    def for_order(self, key: str, number: str, detail: str = "") -> Trigger:
+        subject, note = self.subject.format(number=number), self.note.format(number=number, detail=detail)
+        return Trigger(key, self.topic, self.category, subject, note)
+
+
+RETURNED = TriggerKind(
+    TOPIC_RETURN,
+    CaseCategory.RETURN,
+    "Return for order #{number}",
+    "Items of order #{number} were returned ({detail}).",
+)
+SHIPMENT_CANCELLED = TriggerKind(
+    TOPIC_FULFILLMENT_CANCELED,
+    CaseCategory.SHIPPING_DELAY,
+    "Shipment cancelled for order #{number}",
+    "A shipment of order #{number} was cancelled.",
+)
+CANCELLED_AFTER_PAYMENT = TriggerKind(
+    TOPIC_CANCELLATION,
+    CaseCategory.CANCELLATION,
+    "Order #{number} cancelled after payment",
+    "Order #{number} was cancelled after it was paid: make sure the customer is refunded.",
+)
+REFUND_FAILED = TriggerKind(
+    TOPIC_REFUND_FAILED,
+    CaseCategory.BILLING,
+    "Refund failed for order #{number}",
+    "A refund for order #{number} failed ({detail}).",
+)
+LATE = TriggerKind(
+    TOPIC_DELAY, CaseCategory.SHIPPING_DELAY, "Order #{number} is late", "Order #{number} is late: {detail}."
+)
+
+
 def detect_triggers(order: OrderSnapshot) -> list[Trigger]:
     """Every event of this order that opens a case: returns, cancelled shipments, a cancellation after payment,
     failed refunds (each once: the trigger's key is remembered)."""
+    number, fulfillments = order.number, order.fulfillments
+    cancelled_after_payment = order.status == ORDER_CANCELED and order.paid_at is not None
     return [
-        *_returns(order),
-        *_cancelled_shipments(order),
-        *_cancellation_after_payment(order),
-        *_refund_failures(order),
-    ]
-
-
-def _returns(order: OrderSnapshot) -> list[Trigger]:
-    number = order.number
-    return [
-        Trigger(
-            f"return:{item.id}",
-            TOPIC_RETURN,
-            CaseCategory.RETURN,
-            f"Return for order #{number}",
-            f"Items of order #{number} were returned ({item.status.replace('_', ' ')}).",
-        )
-        for item in order.fulfillments
-        if item.status in RETURN_FULFILLMENT_STATUSES
-    ]
-
-
-def _cancelled_shipments(order: OrderSnapshot) -> list[Trigger]:
-    number = order.number
-    return [
-        Trigger(
-            f"fulfillment_canceled:{item.id}",
-            TOPIC_FULFILLMENT_CANCELED,
-            CaseCategory.SHIPPING_DELAY,
-            f"Shipment cancelled for order #{number}",
-            f"A shipment of order #{number} was cancelled.",
-        )
-        for item in order.fulfillments
-        if item.status == FULFILLMENT_CANCELED
-    ]
-
-
-def _cancellation_after_payment(order: OrderSnapshot) -> list[Trigger]:
-    if order.status != ORDER_CANCELED or order.paid_at is None:
-        return []
-    number = order.number
-    return [
-        Trigger(
-            "cancelled_after_payment",
-            TOPIC_CANCELLATION,
-            CaseCategory.CANCELLATION,
-            f"Order #{number} cancelled after payment",
-            f"Order #{number} was cancelled after it was paid: make sure the customer is refunded.",
-        )
-    ]
-
-
-def _refund_failures(order: OrderSnapshot) -> list[Trigger]:
-    number = order.number
-    return [
-        Trigger(
-            f"refund_failed:{failure}",
-            TOPIC_REFUND_FAILED,
-            CaseCategory.BILLING,
-            f"Refund failed for order #{number}",
-            f"A refund for order #{number} failed ({failure}).",
-        )
-        for failure in order.refund_failures
+        *(
+            RETURNED.for_order(f"return:{item.id}", number, item.status.replace("_", " "))
+            for item in fulfillments
+            if item.status in RETURN_FULFILLMENT_STATUSES
+        ),
+        *(
+            SHIPMENT_CANCELLED.for_order(f"fulfillment_canceled:{item.id}", number)
+            for item in fulfillments
+            if item.status == FULFILLMENT_CANCELED
+        ),
+        *([CANCELLED_AFTER_PAYMENT.for_order("cancelled_after_payment", number)] if cancelled_after_payment else []),
+        *(REFUND_FAILED.for_order(f"refund_failed:{failure}", number, failure) for failure in order.refund_failures),
     ]
 
 
 def delay_trigger(order: OrderSnapshot, reason: str, key: str) -> Trigger:
-    return Trigger(
-        f"delay:{key}",
-        TOPIC_DELAY,
-        CaseCategory.SHIPPING_DELAY,
-        f"Order #{order.number} is late",
-        f"Order #{order.number} is late: {reason}.",
-    )
+    return LATE.for_order(f"delay:{key}", order.number, reason)
 
 
 def fire_triggers(order: OrderSnapshot, triggers: list[Trigger], settings: SupportSettings) -> list[SupportCase]:

@@ -17,17 +17,16 @@ from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.delays.notice_email import build_delay_notice_message
 from saleor_support_plugin.delays.rules import DelayStage, Verdict, check_stage
 from saleor_support_plugin.delays.watchlist import refresh_watches
-from saleor_support_plugin.email.delivery import Delivery, claimed, finish, mark_sent, send
+from saleor_support_plugin.email.delivery import Delivery, deliver_claimed, finish, mark_sent, send
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus
 
 
 def deliver_delay_notice(
     notice_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False, task_id: str = ""
 ) -> Delivery:
-    with claimed(DelayNotice, notice_id, task_id) as notice:
-        if notice is None:
-            return Delivery.NOT_CLAIMED
-        return _deliver(notice, runtime, now, final_attempt)
+    return deliver_claimed(
+        DelayNotice, notice_id, task_id, lambda notice: _deliver(notice, runtime, now, final_attempt)
+    )
 
 
 def _deliver(notice: DelayNotice, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool) -> Delivery:

@@ -92,6 +92,14 @@ def claimed[RecordT: Model](model: type[RecordT], pk: int, task_id: str = "") ->
         yield record
 
 
+def deliver_claimed[RecordT: Model](
+    model: type[RecordT], pk: int, task_id: str, deliver: Callable[[RecordT], Delivery]
+) -> Delivery:
+    """Claim the record and hand it to `deliver` while it is locked; one not to be sent here is NOT_CLAIMED."""
+    with claimed(model, pk, task_id) as record:
+        return Delivery.NOT_CLAIMED if record is None else deliver(record)
+
+
 def claim[RecordT: Model](model: type[RecordT], pk: int, task_id: str = "") -> RecordT | None:
     claimed = model._default_manager.filter(pk=pk, status__in=CLAIMABLE).update(
         status=SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now(), claimed_by=task_id[:255]
