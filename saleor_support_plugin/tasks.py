@@ -70,7 +70,7 @@ def enqueue_case_email_delivery(email_ids: list[int]) -> None:
     _enqueue(email_ids, send_case_email_task, send_case_emails_task)
 
 
-def _enqueue(ids: list[int], one: Any, chunk: Any) -> None:
+def _enqueue(ids: list[int], one: Task, chunk: Task) -> None:
     if len(ids) == 1:
         one.delay(ids[0])
         return
@@ -78,7 +78,7 @@ def _enqueue(ids: list[int], one: Any, chunk: Any) -> None:
         chunk.delay(ids[start : start + IDS_PER_CHUNK])
 
 
-def _split(ids: list[int], one: Any) -> None:
+def _split(ids: list[int], one: Task) -> None:
     if one.app.conf.task_always_eager:
         for pk in ids:
             one.delay(pk)
