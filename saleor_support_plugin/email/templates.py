@@ -165,10 +165,15 @@ def _unparsed_rest(compiler: pybars.Compiler, source: str) -> str | None:
     return prepared[position : position + 40]
 
 
+def html_lines(html: str) -> list[str]:
+    """HTML's text line by line, the reading every email shares: block ends and <br> break lines, tags go,
+    entities are read, each line is trimmed."""
+    return [line.strip() for line in unescape(strip_tags(BLOCK_END.sub("\n", html))).splitlines()]
+
+
 def html_to_text(html: str) -> str:
     """The plain-text part for a merchant's HTML template."""
-    text = unescape(strip_tags(BLOCK_END.sub("\n", html)))
-    return "\n".join(line.strip() for line in text.splitlines()).strip() + "\n"
+    return "\n".join(html_lines(html)).strip() + "\n"
 
 
 def localize(value: Any, timezone: datetime.tzinfo, language_code: str) -> Any:

@@ -13,19 +13,17 @@ import logging
 import re
 from dataclasses import dataclass
 from email.utils import getaddresses
-from html import unescape
 
 from anymail.exceptions import AnymailInvalidAddress
 from anymail.inbound import AnymailInboundMessage
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.html import strip_tags
 from flufl.bounce._scan import _DETECTORS as FLUFL_DETECTORS
 from mailparser_reply import EmailReplyParser
 
 from saleor_support_plugin.cases.reply_tokens import read_token
 from saleor_support_plugin.core.text import storable
-from saleor_support_plugin.email.templates import BLOCK_END
+from saleor_support_plugin.email.templates import html_lines
 
 logger = logging.getLogger(__name__)
 
@@ -188,11 +186,11 @@ def html_text(html: str) -> str:
     """An HTML body as text: blocks and line breaks as new lines, a <blockquote> as ">" quoted lines."""
     html = HIDDEN_HTML.sub("", html)
     html = " ".join(html.split())
-    html = BLOCK_START.sub("\n", BLOCK_END.sub("\n", html))
+    html = BLOCK_START.sub("\n", html)
     html = QUOTE_START.sub("\n\x01\n", QUOTE_END.sub("\n\x02\n", html))
     lines, depth = [], 0
-    for line in unescape(strip_tags(html)).replace("\xa0", " ").split("\n"):
-        line = line.strip()
+    for line in html_lines(html):
+        line = line.replace("\xa0", " ")
         if line in ("\x01", "\x02"):
             depth += 1 if line == "\x01" else -1 if depth else 0
             continue
