@@ -340,3 +340,14 @@ class GuestCaseOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip}"
+
+
+class OrderChangesRead(models.Model):
+    """How far the scan has read Saleor's orders by their `updated_at`: one row, the reconciliation's cursor
+    (delays/order_changes.reconcile_order_changes)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    read_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.read_until:%Y-%m-%d %H:%M:%S}"
