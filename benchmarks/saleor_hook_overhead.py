@@ -62,7 +62,7 @@ from saleor.plugins.models import PluginConfiguration
 
 from saleor_support_plugin import plugin as plugin_module
 from saleor_support_plugin import tasks
-from saleor_support_plugin.constants import PLUGIN_ID
+from saleor_support_plugin.core.constants import PLUGIN_ID
 from tests.in_saleor.fixtures import PLUGIN_PATH
 from tests.in_saleor.helpers import (
     ORDER_CANCEL,
