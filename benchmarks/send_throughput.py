@@ -67,7 +67,7 @@ class HttpWait:
             finally:
                 wait.seconds += time.perf_counter() - started
 
-        requests.Session.request = timed  # type: ignore[method-assign]
+        requests.Session.request = timed  # type: ignore[method-assign,assignment]
 
 
 def queue_notices(count: int, api_url: str) -> list[int]:
