@@ -13,8 +13,6 @@ class DelayStage(models.TextChoices):
     NOT_SHIPPED = "not_shipped", "Not shipped within the handling time"
     DELIVERY_OVERDUE = "delivery_overdue", "Shipment past its promised delivery date"
     APPROVAL_PENDING = "approval_pending", "Fulfillment waiting for approval too long"
-    # Not an email: a support case opened for an order still late this many days after it became late.
-    ESCALATION = "escalation", "Still late: support case opened"
 
 
 class DelayWatch(models.Model):
@@ -231,6 +229,19 @@ class CaseTrigger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.key}"
+
+
+class EscalationWatch(models.Model):
+    """A late order waiting for its support case: one row per order, due `case_after_late_days` business days
+    after the order became late (cases/escalation.py). The scan reads only rows whose `due_at` has passed."""
+
+    order_id = models.UUIDField(unique=True)
+    order_number = models.CharField(max_length=32, blank=True)
+    due_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.order_id} case due {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class CaseEmailKind(models.TextChoices):
