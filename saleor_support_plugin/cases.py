@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import case_emails, rate_limit
-from .case_queries import overdue_q
 from .config import SupportSettings
 from .models import (
     OPEN_CASE_STATUSES,
@@ -23,12 +22,17 @@ from .models import (
     CaseCategory,
     CaseChange,
     CaseChannel,
+    CaseEmailKind,
     CaseMessage,
     CasePriority,
     CaseStatus,
     GuestCaseOpening,
     SupportCase,
 )
+from .runtime import load_runtime
+from .service_levels import clock
+from .service_levels.hours import OpeningHours
+from .service_levels.watch import TARGET_NAMES, DueEvent, claim_due_events
 from .text import is_storable
 
 SUBJECT_MAX_LENGTH = 200
@@ -126,11 +130,14 @@ def fit_body(body: str) -> tuple[str, str]:
 
 
 def due_times(settings: SupportSettings, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """Response-time targets: first response and resolution, in hours counted on business days."""
-    return (
-        settings.calendar.add_business_hours(start, settings.first_response_hours),
-        settings.calendar.add_business_hours(start, settings.resolution_hours),
-    )
+    """Response-time targets of the default policy: first response and resolution, in business time."""
+    policy, hours = settings.default_policy, settings.opening_hours
+    return hours.add(start, policy.first_response), hours.add(start, policy.resolution)
+
+
+def _hours(hours: OpeningHours | None) -> OpeningHours:
+    """The opening hours a clock change is counted in: the caller's, or the active configuration's."""
+    return hours if hours is not None else load_runtime().settings.opening_hours
 
 
 @transaction.atomic
@@ -150,8 +157,7 @@ def open_case(
     language_code: str = "",
 ) -> SupportCase:
     now = timezone.now()
-    first_due, resolution_due = due_times(settings, now)
-    case = SupportCase.objects.create(
+    case = SupportCase(
         order_id=order.id if order else None,
         order_number=order.number if order else "",
         channel_slug=order.channel_slug if order else "",
@@ -164,10 +170,12 @@ def open_case(
         subject=clean_subject(subject),
         created_at=now,
         last_message_at=now,
-        first_response_due_at=first_due,
-        resolution_due_at=resolution_due,
         language_code=language_code or (order.language_code if order else "") or "en",
     )
+    policy = settings.policy_for(priority, category, origin)
+    for name, value in clock.stamp(case, policy, settings.opening_hours, settings.at_risk_share, now).items():
+        setattr(case, name, value)
+    case.save(force_insert=True)
     message = _add_message(case, author, clean_body(body), is_internal=False, at=now)
     case_emails.case_opened(case, message)
     return case
@@ -241,12 +249,19 @@ def _open_topic_case(order_id: uuid.UUID, topic: str) -> SupportCase | None:
 
 
 @transaction.atomic
-def add_message(case: SupportCase, author: Actor, body: str, is_internal: bool = False) -> CaseMessage:
-    """A reply or an internal note, and what it means for the case's status and response targets."""
+def add_message(
+    case: SupportCase,
+    author: Actor,
+    body: str,
+    is_internal: bool = False,
+    settings: SupportSettings | None = None,
+) -> CaseMessage:
+    """A reply or an internal note, and what it means for the case's status and response targets
+    (`settings`: the configuration in force; read from the runtime when not given)."""
     if case.status == CaseStatus.CLOSED and author.type == AuthorType.CUSTOMER:
         raise CaseError("This case is closed: open a new one.", "case_closed")
     message = _add_message(case, author, clean_body(body), is_internal, timezone.now())
-    _after_message(case, message)
+    _after_message(case, message, settings)
     case_emails.message_added(case, message)
     return message
 
@@ -264,41 +279,49 @@ def _add_message(case: SupportCase, author: Actor, body: str, is_internal: bool,
     )
 
 
-def _after_message(case: SupportCase, message: CaseMessage) -> None:
+def _after_message(case: SupportCase, message: CaseMessage, settings: SupportSettings | None) -> None:
     updates: dict[str, object] = {"last_message_at": message.created_at}
     if message.is_internal or message.author_type == AuthorType.SYSTEM:
         pass
     elif message.author_type == AuthorType.CUSTOMER:
         if case.status != CaseStatus.OPEN:
             updates["status"] = CaseStatus.OPEN  # a customer's answer reopens a waiting or resolved case
+        if case.first_response_at is not None and case.next_response_due_at is None and case.next_response_target:
+            settings = settings or load_runtime().settings
+            share = settings.at_risk_share
+            updates |= clock.customer_wrote(case, settings.opening_hours, share, message.created_at, message.pk)
     else:
-        if case.first_response_at is None:
-            updates["first_response_at"] = message.created_at
+        hours = _hours(settings.opening_hours if settings else None) if case.first_response_at is None else None
+        updates |= clock.staff_replied(case, hours, message.created_at)
         if case.status in (CaseStatus.NEW, CaseStatus.OPEN):
             updates["status"] = CaseStatus.WAITING_ON_CUSTOMER
     actor = Actor(message.author_type, message.author_user_id, message.author_app_id, message.author_name)
-    _apply(case, actor, updates)
+    _apply(case, actor, updates, settings.opening_hours if settings else None)
 
 
 @transaction.atomic
-def update_case(case: SupportCase, actor: Actor, **changes: object) -> SupportCase:
+def update_case(
+    case: SupportCase, actor: Actor, settings: SupportSettings | None = None, **changes: object
+) -> SupportCase:
     """Change status, priority, category or assignee; each real change is written to the audit trail."""
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
         raise CaseError(f"Cannot change {', '.join(sorted(unknown))}.", "invalid")
-    _apply(case, actor, changes)
+    _apply(case, actor, changes, settings.opening_hours if settings else None)
     return case
 
 
-def close_case(case: SupportCase, actor: Actor) -> SupportCase:
+def close_case(case: SupportCase, actor: Actor, settings: SupportSettings | None = None) -> SupportCase:
     if case.status == CaseStatus.CLOSED:
         return case
-    return update_case(case, actor, status=CaseStatus.CLOSED)
+    return update_case(case, actor, settings, status=CaseStatus.CLOSED)
 
 
-def _apply(case: SupportCase, actor: Actor, updates: dict[str, object]) -> None:
+def _apply(case: SupportCase, actor: Actor, updates: dict[str, object], hours: OpeningHours | None = None) -> None:
     now = timezone.now()
     changed = {name: value for name, value in updates.items() if getattr(case, name) != value}
+    if "status" in changed:
+        changed |= clock.status_changed(case, str(changed["status"]), _hours(hours), now)
     if changed.get("status") in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.resolved_at is None:
         changed["resolved_at"] = now
     if changed.get("status") in OPEN_CASE_STATUSES:
@@ -341,39 +364,76 @@ def anonymize_customer_cases(customer_id: int | None, email: str) -> int:
 ESCALATION_BATCH = 500
 
 
-def escalate_overdue_cases(now: datetime.datetime) -> int:
-    """Raise overdue open cases to high priority, once each, with a note saying why. Returns how many."""
-    escalated = 0
-    while True:
+@dataclass
+class ServiceLevelSummary:
+    at_risk: int = 0
+    breached: int = 0
+    escalated_cases: set[int] = field(default_factory=set)
+
+
+def check_service_levels(now: datetime.datetime, settings: SupportSettings) -> ServiceLevelSummary:
+    """Tell staff once about each target at risk, and escalate once at each breach: every event is recorded
+    (`ServiceLevelEvent`, unique per case, target and cycle) in the transaction that acts on it."""
+    summary = ServiceLevelSummary()
+    while True:  # each claim records its events, so the next one finds only the rest
         with transaction.atomic():
-            batch = list(
-                SupportCase.objects.select_for_update(skip_locked=True)
-                .filter(overdue_q(now), escalated_at__isnull=True)
-                .order_by("pk")[:ESCALATION_BATCH]
-            )
-            for case in batch:
-                _escalate(case, now)
-        escalated += len(batch)
-        if len(batch) < ESCALATION_BATCH:
-            return escalated
+            events = claim_due_events(now, ESCALATION_BATCH)
+            for event in events:
+                _act_on(event, now, settings, summary)
+        if not events:
+            return summary
 
 
-def _escalate(case: SupportCase, now: datetime.datetime) -> None:
-    response_due = case.first_response_due_at
-    late = "first response" if case.first_response_at is None and response_due and response_due < now else "resolution"
-    if PRIORITY_RANK[case.priority] < PRIORITY_RANK[CasePriority.HIGH]:
-        _apply(case, SYSTEM, {"priority": CasePriority.HIGH})
-    _add_message(case, SYSTEM, f"Escalated: the {late} target has passed.", is_internal=True, at=now)
-    case.escalated_at = now
-    case.save(update_fields=["escalated_at", "updated_at"])
+def escalate_overdue_cases(now: datetime.datetime, settings: SupportSettings | None = None) -> int:
+    """The scan's service-level step (at-risk notices and breach escalations). Returns how many cases were
+    escalated."""
+    return len(check_service_levels(now, settings or load_runtime().settings).escalated_cases)
+
+
+def _act_on(event: DueEvent, now: datetime.datetime, settings: SupportSettings, summary: ServiceLevelSummary) -> None:
+    case = event.case
+    label = TARGET_NAMES[event.target]
+    moment = event.due_at.astimezone(settings.calendar.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    if event.kind == "at_risk":
+        _add_message(case, SYSTEM, f"At risk: the {label} is due by {moment}.", is_internal=True, at=now)
+        _record_service_level(case, f"{event.target} at risk", now)
+        case_emails.queue_email(
+            case, CaseEmailKind.AT_RISK, f"risk:{case.pk}:{event.target}:{event.cycle}", detail=event.target
+        )
+        summary.at_risk += 1
+        return
+    updates: dict[str, object] = {}
+    if PRIORITY_RANK[case.priority] < PRIORITY_RANK[settings.breach_priority]:
+        updates["priority"] = settings.breach_priority
+    if settings.breach_assignee_id is not None:
+        updates["assignee_id"] = settings.breach_assignee_id
+    _apply(case, SYSTEM, updates, settings.opening_hours)
+    _add_message(case, SYSTEM, f"Escalated: the {label} target has passed.", is_internal=True, at=now)
+    _record_service_level(case, f"{event.target} breached", now)
+    case_emails.queue_email(
+        case, CaseEmailKind.BREACHED, f"breach:{case.pk}:{event.target}:{event.cycle}", detail=event.target
+    )
+    if case.escalated_at is None:
+        case.escalated_at = now
+        case.save(update_fields=["escalated_at", "updated_at"])
+    summary.breached += 1
+    summary.escalated_cases.add(case.pk)
+
+
+def _record_service_level(case: SupportCase, what: str, now: datetime.datetime) -> None:
+    CaseChange.objects.create(
+        case=case, field="service_level", old_value="", new_value=what, actor_type=AuthorType.SYSTEM, created_at=now
+    )
 
 
 def is_overdue(case: SupportCase, now: datetime.datetime) -> bool:
-    if not case.is_open:
+    """Open, its clock running (not waiting on the customer), and past a target it has not met."""
+    if not case.is_open or case.clock_stopped_at is not None:
         return False
     response_late = case.first_response_at is None and case.first_response_due_at and case.first_response_due_at < now
+    next_late = case.next_response_due_at is not None and case.next_response_due_at < now
     resolution_late = case.resolution_due_at is not None and case.resolution_due_at < now
-    return bool(response_late or resolution_late)
+    return bool(response_late or next_late or resolution_late)
 
 
 def _text(value: object) -> str:

@@ -38,6 +38,14 @@ CASE_AFTER_LATE_DAYS = "case_after_late_days"
 ANONYMOUS_CASES_PER_IP_HOUR = "anonymous_cases_per_ip_hour"
 ANONYMOUS_CASES_PER_EMAIL_HOUR = "anonymous_cases_per_email_hour"
 
+# --- Service levels (service_levels/): opening hours, target policies, at-risk share, escalation at breach
+SUPPORT_OPENING_HOURS = "support_opening_hours"
+SERVICE_LEVEL_POLICIES = "service_level_policies"
+AT_RISK_PERCENT = "at_risk_percent"
+BREACH_PRIORITY = "breach_priority"
+BREACH_ASSIGNEE = "breach_assignee"
+# --- end service levels
+
 # Dashboard app: where the Dashboard runs, so only it may frame the support pages
 DASHBOARD_URL = "dashboard_url"
 

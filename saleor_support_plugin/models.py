@@ -3,6 +3,8 @@ the support domain works (and is tested) without Saleor and its records outlive 
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 
 from .delay_rules import DelayStage
@@ -159,6 +161,26 @@ class SupportCase(models.Model):
     resolution_due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     language_code = models.CharField(max_length=35, default="en")
+    # --- Service levels (service_levels/clock.py): targets stamped at opening, in business time.
+    service_level_policy = models.CharField(max_length=200, blank=True)
+    first_response_target = models.DurationField(null=True, blank=True)
+    next_response_target = models.DurationField(null=True, blank=True)
+    resolution_target = models.DurationField(null=True, blank=True)
+    first_response_risk_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    next_response_risk_at = models.DateTimeField(null=True, blank=True)
+    next_response_started_at = models.DateTimeField(null=True, blank=True)
+    # The customer message that started the running next-response target (at-risk/breach once per cycle).
+    next_response_cycle = models.BigIntegerField(default=0)
+    resolution_risk_at = models.DateTimeField(null=True, blank=True)
+    # Set while the clock stands still (waiting on the customer, resolved, closed); the business time it
+    # stood still before is summed in `paused_time`.
+    clock_stopped_at = models.DateTimeField(null=True, blank=True)
+    paused_time = models.DurationField(default=datetime.timedelta(0))
+    # Measured business time to the first staff reply and to resolution (pauses left out).
+    first_response_time = models.DurationField(null=True, blank=True)
+    resolution_time = models.DurationField(null=True, blank=True)
+    # --- end service levels
 
     class Meta:
         constraints = [
@@ -168,7 +190,11 @@ class SupportCase(models.Model):
                 name="support_case_one_open_per_order_topic",
             ),
         ]
-        indexes = [models.Index(fields=["status", "first_response_due_at"], name="support_case_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "first_response_due_at"], name="support_case_status_due_idx"),
+            models.Index(fields=["created_at"], name="support_case_created_idx"),
+            models.Index(fields=["resolved_at"], name="support_case_resolved_idx"),
+        ]
         permissions = [(MANAGE_SUPPORT_CODENAME, "Manage customer support cases.")]
 
     def __str__(self) -> str:
@@ -242,6 +268,8 @@ class CaseEmailKind(models.TextChoices):
     REPLY = "reply", "Staff reply to the customer"
     STAFF_NOTIFICATION = "staff_notification", "Customer message to staff"
     RESOLVED = "resolved", "Case resolved, to the customer"
+    AT_RISK = "at_risk", "Service level at risk, to staff"
+    BREACHED = "breached", "Service level breached, to staff"
 
 
 class CaseEmail(models.Model):
@@ -253,6 +281,8 @@ class CaseEmail(models.Model):
         CaseMessage, null=True, blank=True, related_name="emails", on_delete=models.CASCADE
     )
     kind = models.CharField(max_length=24, choices=CaseEmailKind.choices)
+    # What a staff alert is about (the service-level target), shown in the email.
+    detail = models.CharField(max_length=64, blank=True, default="")
     dedupe_key = models.CharField(max_length=128, unique=True)
     recipient = models.EmailField(blank=True)
     status = models.CharField(max_length=16, choices=DelayNoticeStatus.choices, default=DelayNoticeStatus.PENDING)
@@ -344,3 +374,30 @@ class GuestCaseOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip}"
+
+
+class ServiceLevelEventKind(models.TextChoices):
+    AT_RISK = "at_risk", "At risk"
+    BREACHED = "breached", "Breached"
+
+
+class ServiceLevelEvent(models.Model):
+    """A target of a case that came to be at risk or was breached: recorded once per target and cycle (the
+    unique constraint), so staff are told once and the case is escalated once, however often the scan runs."""
+
+    case = models.ForeignKey(SupportCase, related_name="service_level_events", on_delete=models.CASCADE)
+    target = models.CharField(max_length=16)
+    kind = models.CharField(max_length=16, choices=ServiceLevelEventKind.choices)
+    cycle = models.BigIntegerField(default=0)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "target", "kind", "cycle"], name="support_slevent_once_per_target_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} {self.target} {self.kind}"
