@@ -6,6 +6,9 @@ wall-clock times in the store's time zone; each day's opening intervals are turn
 on the day clocks go forward an hour, a 00:00-24:00 day lasts 23 hours, and on the day they go back, 25.
 Business time is real elapsed time inside those intervals.
 
+Wall-clock times that occur twice when clocks go back are taken at their first occurrence; times skipped
+when clocks go forward are taken as the moment the clocks jump.
+
 A due time is never inside closed hours: it lies within an opening interval, its opening and closing
 instants included (a target that runs out exactly at closing time is due at closing time).
 """
@@ -54,8 +57,15 @@ class OpeningHours:
     def _instant(self, day: datetime.date, minutes: int) -> datetime.datetime:
         if minutes >= MINUTES_PER_DAY:
             day, minutes = day + datetime.timedelta(days=1), minutes - MINUTES_PER_DAY
-        local = datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60), tzinfo=self.timezone)
-        return local.astimezone(datetime.UTC)
+        wall = datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60))
+        instant = wall.replace(tzinfo=self.timezone, fold=1).astimezone(datetime.UTC)
+        if instant.astimezone(self.timezone).replace(tzinfo=None) == wall:
+            # It exists; when clocks go back and it occurs twice, its first occurrence.
+            return wall.replace(tzinfo=self.timezone, fold=0).astimezone(datetime.UTC)
+        # Skipped when clocks go forward: the moment they jump (fold=1 reads it with the earlier offset).
+        while instant.astimezone(self.timezone).replace(tzinfo=None) < wall:
+            instant += datetime.timedelta(minutes=1)
+        return instant
 
     def _days_from(self, moment: datetime.datetime) -> Iterator[datetime.date]:
         day = moment.astimezone(self.timezone).date()
