@@ -420,6 +420,37 @@ def _act_on(event: DueEvent, now: datetime.datetime, settings: SupportSettings, 
     summary.escalated_cases.add(case.pk)
 
 
+def reapply_service_levels(settings: SupportSettings, case_ids: list[int] | None = None) -> int:
+    """Stamp the policy in force now on open cases (all, or those given), on purpose: their targets are
+    counted again from their opening. Each case notes it on its audit trail. Returns how many changed."""
+    cases = SupportCase.objects.filter(status__in=OPEN_CASE_STATUSES)
+    if case_ids is not None:
+        cases = cases.filter(pk__in=case_ids)
+    changed = 0
+    for pk in cases.order_by("pk").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            case = SupportCase.objects.select_for_update().get(pk=pk)
+            policy = settings.policy_for(case.priority, case.category, case.origin)
+            updates = clock.restamp(case, policy, settings.opening_hours, settings.at_risk_share)
+            updates = {name: value for name, value in updates.items() if getattr(case, name) != value}
+            if not updates:
+                continue
+            old = case.service_level_policy
+            for name, value in updates.items():
+                setattr(case, name, value)
+            case.save(update_fields=[*updates, "updated_at"])
+            CaseChange.objects.create(
+                case=case,
+                field="service_level_policy",
+                old_value=old[:256],
+                new_value=f"re-applied: {case.service_level_policy}"[:256],
+                actor_type=AuthorType.SYSTEM,
+                created_at=timezone.now(),
+            )
+            changed += 1
+    return changed
+
+
 def _record_service_level(case: SupportCase, what: str, now: datetime.datetime) -> None:
     CaseChange.objects.create(
         case=case, field="service_level", old_value="", new_value=what, actor_type=AuthorType.SYSTEM, created_at=now

@@ -63,7 +63,7 @@ def claim_due_events(now: datetime.datetime, limit: int) -> list[DueEvent]:
         )
         for case in cases:
             cycle_number = case.next_response_cycle if target == "next_response" else 0
-            due_at = getattr(case, due_field(target) if kind == ServiceLevelEventKind.BREACHED else risk_field(target))
+            due_at = getattr(case, due_field(target))
             ServiceLevelEvent.objects.create(
                 case=case, target=target, kind=kind, cycle=cycle_number, due_at=due_at, created_at=now
             )
