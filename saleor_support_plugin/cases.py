@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -299,22 +300,27 @@ def _after_message(case: SupportCase, message: CaseMessage, settings: SupportSet
     _apply(case, actor, updates, settings.opening_hours if settings else None)
 
 
-@transaction.atomic
-def update_case(
-    case: SupportCase, actor: Actor, settings: SupportSettings | None = None, **changes: object
-) -> SupportCase:
+def update_case(case: SupportCase, actor: Actor, **changes: object) -> SupportCase:
     """Change status, priority, category or assignee; each real change is written to the audit trail."""
+    return change_case(case, actor, changes)
+
+
+@transaction.atomic
+def change_case(
+    case: SupportCase, actor: Actor, changes: Mapping[str, object], settings: SupportSettings | None = None
+) -> SupportCase:
+    """`update_case`, counting the service-level clock in `settings` (the runtime's when not given)."""
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
         raise CaseError(f"Cannot change {', '.join(sorted(unknown))}.", "invalid")
-    _apply(case, actor, changes, settings.opening_hours if settings else None)
+    _apply(case, actor, dict(changes), settings.opening_hours if settings else None)
     return case
 
 
 def close_case(case: SupportCase, actor: Actor, settings: SupportSettings | None = None) -> SupportCase:
     if case.status == CaseStatus.CLOSED:
         return case
-    return update_case(case, actor, settings, status=CaseStatus.CLOSED)
+    return change_case(case, actor, {"status": CaseStatus.CLOSED}, settings)
 
 
 def _apply(case: SupportCase, actor: Actor, updates: dict[str, object], hours: OpeningHours | None = None) -> None:

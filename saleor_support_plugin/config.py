@@ -315,7 +315,9 @@ def _check_opening_hours(value: Any, values: Mapping[str, Any]) -> Check:
 
 
 def _check_policies(value: Any, values: Mapping[str, Any]) -> Check:
-    hours_ok = all(not _integer_check(name)(values[name], values) for name in (c.FIRST_RESPONSE_HOURS, c.RESOLUTION_HOURS))
+    hours_ok = all(
+        not _integer_check(name)(values[name], values) for name in (c.FIRST_RESPONSE_HOURS, c.RESOLUTION_HOURS)
+    )
     defaults = values if hours_ok else DEFAULTS
     try:
         _policies({**defaults, c.SERVICE_LEVEL_POLICIES: value})

@@ -236,6 +236,49 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
     },
 }
 
+# --- Service levels
+CONFIG_STRUCTURE.update(
+    {
+        c.SUPPORT_OPENING_HOURS: {
+            "type": ConfigurationTypeField.MULTILINE,
+            "label": "Support opening hours",
+            "help_text": (
+                "When response targets count, in the store time zone; holidays above are closed. One line per "
+                "group of days, e.g. 'mon-fri 09:00-17:00' and 'sat 10:00-14:00'; several ranges a day allowed "
+                "(09:00-12:00 13:00-17:00); '24/7' for always. Blank: all day on the business days."
+            ),
+        },
+        c.SERVICE_LEVEL_POLICIES: {
+            "type": ConfigurationTypeField.MULTILINE,
+            "label": "Service-level policies",
+            "help_text": (
+                "Response and resolution targets in business time, one policy a line, e.g. "
+                "'priority=urgent first=1h next=2h resolution=8h' or 'priority=normal channel=phone first=30m' "
+                "(optional category=..., channel=storefront/email/phone/staff/automatic; * for any). Targets "
+                "left out, and cases no line matches, use the first-response and resolution hours above. "
+                "Targets are stamped on a case when it opens; run manage.py support_apply_service_levels to "
+                "apply changed policies to open cases."
+            ),
+        },
+        c.AT_RISK_PERCENT: {
+            "type": STRING,
+            "label": "At risk at (% of a target)",
+            "help_text": "When this share of a target has passed, the assignee (or the staff inbox) is told once.",
+        },
+        c.BREACH_PRIORITY: {
+            "type": STRING,
+            "label": "Priority at breach",
+            "help_text": "A case that misses a target is raised to at least this priority: low, normal, high, urgent.",
+        },
+        c.BREACH_ASSIGNEE: {
+            "type": STRING,
+            "label": "Assign at breach to (staff user id)",
+            "help_text": "Optional: a case that misses a target is assigned to this staff member.",
+        },
+    }
+)
+# --- end service levels
+
 
 for _template, _variables in c.EMAIL_TEMPLATE_VARIABLES.items():
     _title = _template.replace("_", " ").capitalize()

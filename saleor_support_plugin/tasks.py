@@ -112,7 +112,7 @@ def scan_delays_task() -> None:
     now = timezone.now()
     summary = scan_delays(now, enqueue_notice_delivery)
     recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
-    escalated = escalate_overdue_cases(now)
+    escalated = escalate_overdue_cases(now, runtime.settings)
     submissions.forget_old(now)
     if summary.due or escalated or recovered.requeued or recovered.interrupted:
         logger.info(

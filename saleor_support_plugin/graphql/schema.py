@@ -144,7 +144,7 @@ class SupportQueries(graphene.ObjectType):
         return list(visible_cases(viewer).order_by("-pk"))
 
     @staticmethod
-    def resolve_support_settings(_root: Any, info: ResolveInfo) -> dict[str, str] | None:
+    def resolve_support_settings(_root: Any, info: ResolveInfo) -> dict[str, Any] | None:
         plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
         if plugin is None or not plugin.active:
             return None
@@ -154,6 +154,7 @@ class SupportQueries(graphene.ObjectType):
             "phone": settings.support_phone,
             "hours": settings.support_hours,
             "response_time": settings.support_response_time,
+            "settings": settings,  # service levels: the promise and the policies
         }
 
 

@@ -35,7 +35,9 @@ def target_field(target: str) -> str:
     return f"{target}_target"
 
 
-def stamp(case: Any, policy: Policy, hours: OpeningHours, at_risk_share: float, start: datetime.datetime) -> dict[str, Any]:
+def stamp(
+    case: Any, policy: Policy, hours: OpeningHours, at_risk_share: float, start: datetime.datetime
+) -> dict[str, Any]:
     """The policy's targets, due and at-risk times from `start` (the case's opening)."""
     updates: dict[str, Any] = {"service_level_policy": policy.name}
     for target in TARGETS:
@@ -59,7 +61,9 @@ def restamp(case: Any, policy: Policy, hours: OpeningHours, at_risk_share: float
     for target in ("first_response", "resolution"):
         extended = policy.target(target) + case.paused_time
         updates |= _due(target, extended, hours, at_risk_share, case.created_at)
-        updates[risk_field(target)] = hours.add(case.created_at, policy.target(target) * at_risk_share + case.paused_time)
+        updates[risk_field(target)] = hours.add(
+            case.created_at, policy.target(target) * at_risk_share + case.paused_time
+        )
     if case.next_response_due_at is not None and case.next_response_started_at is not None:
         updates |= _due("next_response", policy.next_response, hours, at_risk_share, case.next_response_started_at)
     return updates

@@ -147,8 +147,10 @@ def parse_opening_hours(
     `24:00` ends a day), or `24/7`. Blank: open all day on `default_weekdays` (the store's business days)."""
     entries = [entry.strip() for entry in re.split(r"[;\n]", spec or "") if entry.strip()]
     if not entries:
-        week = tuple(((0, MINUTES_PER_DAY),) if day in default_weekdays else () for day in range(7))
-        return OpeningHours(timezone=timezone, week=week, holidays=holidays)
+        all_day: tuple[tuple[Interval, ...], ...] = tuple(
+            ((0, MINUTES_PER_DAY),) if day in default_weekdays else () for day in range(7)
+        )
+        return OpeningHours(timezone=timezone, week=all_day, holidays=holidays)
     if [entry.lower() for entry in entries] == [ALWAYS_OPEN_SPEC]:
         return OpeningHours(timezone=timezone, holidays=holidays, always_open=True)
     days: list[list[Interval]] = [[] for _ in range(7)]
@@ -156,7 +158,7 @@ def parse_opening_hours(
         weekdays, intervals = _parse_entry(entry)
         for weekday in weekdays:
             days[weekday].extend(intervals)
-    week = tuple(tuple(_merged(day, entries)) for day in days)
+    week: tuple[tuple[Interval, ...], ...] = tuple(tuple(_merged(day, entries)) for day in days)
     if not any(week):
         raise OpeningHoursError("Name at least one opening time, e.g. 'mon-fri 09:00-17:00', or '24/7'.")
     return OpeningHours(timezone=timezone, week=week, holidays=holidays)

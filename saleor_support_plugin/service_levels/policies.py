@@ -113,7 +113,14 @@ def _parse_line(line: str, number: int, default: Policy, known: dict[str, set[st
             )
     if "priority" not in named:
         raise PolicyError(f"Line {number}: name the priority (or priority=* for all).")
-    return Policy(**targets, **scope)
+    return Policy(
+        first_response=targets["first_response"],
+        next_response=targets["next_response"],
+        resolution=targets["resolution"],
+        priority=scope["priority"],
+        category=scope["category"],
+        channel=scope["channel"],
+    )
 
 
 def _duration(value: str, number: int) -> datetime.timedelta:
@@ -137,18 +144,16 @@ def promise(duration: datetime.timedelta, hours: OpeningHours, language: str) ->
             count = duration // day
             if hours.always_open:
                 return translation.ngettext("within %(count)s day", "within %(count)s days", count) % {"count": count}
-            return translation.ngettext(
-                "within %(count)s business day", "within %(count)s business days", count
-            ) % {"count": count}
+            return translation.ngettext("within %(count)s business day", "within %(count)s business days", count) % {
+                "count": count
+            }
         if minutes % 60 == 0:
             count = minutes // 60
             if hours.always_open:
-                return translation.ngettext("within %(count)s hour", "within %(count)s hours", count) % {
-                    "count": count
-                }
-            return translation.ngettext(
-                "within %(count)s business hour", "within %(count)s business hours", count
-            ) % {"count": count}
+                return translation.ngettext("within %(count)s hour", "within %(count)s hours", count) % {"count": count}
+            return translation.ngettext("within %(count)s business hour", "within %(count)s business hours", count) % {
+                "count": count
+            }
         if hours.always_open:
             return translation.ngettext("within %(count)s minute", "within %(count)s minutes", minutes) % {
                 "count": minutes

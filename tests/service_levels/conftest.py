@@ -17,8 +17,8 @@ HOUR = datetime.timedelta(hours=1)
 CHRISTMAS = datetime.date(2026, 12, 25)
 
 
-def berlin(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=BERLIN)
+def berlin(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=BERLIN)
 
 
 class Clock:

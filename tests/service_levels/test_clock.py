@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from saleor_support_plugin.cases import Actor, CaseOrder, add_message, is_overdue, open_case, update_case
+from saleor_support_plugin.cases import Actor, CaseOrder, add_message, change_case, is_overdue, open_case
 from saleor_support_plugin.models import AuthorType, CaseChannel, CasePriority, CaseStatus, SupportCase
 from saleor_support_plugin.service_levels.policies import Policy
 from tests.order_store import CURRENT
@@ -93,7 +93,7 @@ def test_waiting_on_the_customer_stops_the_clock_and_their_reply_starts_it(shop,
     clock.set(berlin(2026, 11, 11, 11, 0))
     add_message(case, AGENT, "A new mug is on its way.", settings=shop.settings)
     assert case.next_response_due_at is None
-    update_case(case, AGENT, shop.settings, status=CaseStatus.RESOLVED)
+    change_case(case, AGENT, {"status": CaseStatus.RESOLVED}, shop.settings)
     # 5 min + 1 h before waiting, 1 h after: the 16 waiting hours do not count.
     assert case.resolution_time == datetime.timedelta(hours=2, minutes=5)
 

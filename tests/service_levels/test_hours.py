@@ -17,8 +17,8 @@ UTC = ZoneInfo("UTC")
 HOUR = datetime.timedelta(hours=1)
 
 
-def local(tz: ZoneInfo, *args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=tz)
+def local(tz: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
 def nine_to_five(tz: ZoneInfo = UTC, holidays: frozenset[datetime.date] = frozenset()) -> OpeningHours:
@@ -193,7 +193,8 @@ def test_measuring_is_additive_and_adding_it_back_lands_where_no_business_time_i
     if not measured:
         return
     back = hours.add(a, measured)
-    assert back <= c and hours.between(back, c) == datetime.timedelta(0)
+    assert back <= c
+    assert hours.between(back, c) == datetime.timedelta(0)
     if any(opens < c <= closes for day in _days(back, c) for opens, closes in hours.intervals_on(day)):
         assert back == c  # `c` inside an opening interval (or at its closing): exactly back
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.core import mail
 
-from saleor_support_plugin.cases import Actor, CaseOrder, add_message, check_service_levels, open_case, update_case
+from saleor_support_plugin.cases import Actor, CaseOrder, add_message, change_case, check_service_levels, open_case
 from saleor_support_plugin.models import (
     AuthorType,
     CaseChange,
@@ -66,7 +66,8 @@ def test_at_risk_is_told_once_to_the_staff_inbox(shop, case, django_capture_on_c
     assert scan(shop.settings, berlin(2026, 11, 2, 12, 30), capture).at_risk == 0
     (alert,) = alerts(CaseEmailKind.AT_RISK)
     assert alert.to == ["team@shop.example"]
-    assert "first response" in alert.subject and f"#{case.pk}" in alert.subject
+    assert "first response" in alert.subject
+    assert f"#{case.pk}" in alert.subject
     assert audit(case) == ["first_response at risk"]
     note = case.messages.filter(is_internal=True).last()
     assert note.body.startswith("At risk: the first response is due by 2026-11-02 13:00")
@@ -93,7 +94,9 @@ def test_breach_escalates_once_per_target(shop, case, django_capture_on_commit_c
     assert ServiceLevelEvent.objects.filter(case=case, kind="breached").count() == 2
 
 
-def test_a_case_waiting_on_the_customer_is_neither_at_risk_nor_breached(shop, case, clock, django_capture_on_commit_callbacks):
+def test_a_case_waiting_on_the_customer_is_neither_at_risk_nor_breached(
+    shop, case, clock, django_capture_on_commit_callbacks
+):
     clock.set(berlin(2026, 11, 2, 10, 0))
     add_message(case, AGENT, "Could you send a photo?", settings=shop.settings)
     summary = scan(shop.settings, berlin(2026, 11, 20, 9, 0), django_capture_on_commit_callbacks)
@@ -118,7 +121,7 @@ def test_each_customer_message_after_an_answer_starts_a_next_response_target_of_
 
 
 def test_an_urgent_case_keeps_its_priority(shop, case, django_capture_on_commit_callbacks):
-    update_case(case, AGENT, shop.settings, priority=CasePriority.URGENT)
+    change_case(case, AGENT, {"priority": CasePriority.URGENT}, shop.settings)
     scan(shop.settings, berlin(2026, 11, 2, 13, 1), django_capture_on_commit_callbacks)
     case.refresh_from_db()
     assert case.priority == CasePriority.URGENT
@@ -126,7 +129,7 @@ def test_an_urgent_case_keeps_its_priority(shop, case, django_capture_on_commit_
 
 
 def test_a_resolved_case_is_not_watched(shop, case, django_capture_on_commit_callbacks):
-    update_case(case, AGENT, shop.settings, status=CaseStatus.RESOLVED)
+    change_case(case, AGENT, {"status": CaseStatus.RESOLVED}, shop.settings)
     summary = scan(shop.settings, berlin(2026, 11, 30, 9, 0), django_capture_on_commit_callbacks)
     assert (summary.at_risk, summary.breached) == (0, 0)
     assert not CaseEmail.objects.filter(kind__in=[CaseEmailKind.AT_RISK, CaseEmailKind.BREACHED]).exists()

@@ -6,7 +6,7 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.types import BaseInputObjectType
 
-from ...cases import update_case
+from ...cases import change_case
 from ...error_codes import SupportErrorCode as Code
 from ..access import get_viewer, staff_permissions, support_staff
 from ..doc import DOC_CATEGORY_SUPPORT
@@ -44,14 +44,14 @@ class SupportCaseUpdate(SupportMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root: Any, info: ResolveInfo, /, *, id: str, input: dict[str, Any]
     ) -> SupportCaseUpdate:
-        cls.require_active_plugin(info)
+        plugin = cls.require_active_plugin(info)
         viewer = get_viewer(info)
         case = cls.get_case(viewer, id)
         changes = {name: input[name] for name in ("status", "priority", "category") if input.get(name)}
         if "assignee" in input:
             changes["assignee_id"] = cls.clean_assignee(input["assignee"])
         with domain_errors():
-            update_case(case, viewer.actor(), **changes)
+            change_case(case, viewer.actor(), changes, plugin.support_settings)
         return SupportCaseUpdate(case=case)
 
     @classmethod
