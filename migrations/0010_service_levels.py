@@ -139,5 +139,9 @@ class Migration(migrations.Migration):
             model_name='servicelevelevent',
             constraint=models.UniqueConstraint(fields=('case', 'target', 'kind', 'cycle'), name='support_slevent_once_per_target_uniq'),
         ),
+        migrations.AddIndex(
+            model_name='casechange',
+            index=models.Index(fields=['field', 'created_at'], name='support_casechange_field_idx'),
+        ),
         migrations.RunPython(keep_past_escalations, migrations.RunPython.noop),
     ]

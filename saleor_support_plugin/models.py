@@ -242,6 +242,8 @@ class CaseChange(models.Model):
 
     class Meta:
         ordering = ("created_at", "pk")
+        # The support report reads status changes of a period.
+        indexes = [models.Index(fields=["field", "created_at"], name="support_casechange_field_idx")]
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} -> {self.new_value}"

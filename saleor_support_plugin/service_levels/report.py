@@ -8,8 +8,8 @@ queries is fixed, whatever the number of cases.
 - opened: cases opened in the period; first-response figures are those of these cases (share within target:
   answered within the stamped target, among those answered or already past their due time at the period's end);
 - resolved: resolutions in the period (from the audit trail: a case resolved again after reopening counts again),
-  replies per resolution: public staff replies written up to each resolution; resolution time: that of the
-  cases whose (latest) resolution fell in the period;
+  replies per resolution: public staff replies on those cases up to the period's end; resolution time: that of
+  the cases whose (latest) resolution fell in the period;
 - reopened: a resolved or closed case set back to new, open or waiting in the period (from the audit trail);
 - backlog: cases opened before the end of the period and not resolved by then;
 - CSAT: ratings given in the period (score: share of 4 and 5 stars), response rate: ratings / surveys sent;
@@ -121,39 +121,41 @@ def support_report(
     ratings: Callable[[Period, str, str], list[tuple[Any, ...]]] | None = None,
 ) -> Report:
     """The report over `cases` (a filtered queryset: only its SQL is used) for `period`, grouped by `group_by`.
-    `ratings(period, key_sql, filter_sql)` adds the CSAT figures (feedback/ provides it)."""
+    `ratings(period, key_sql, in_filter)` (a condition on the case `c`) adds the CSAT figures (feedback/ provides it)."""
     if group_by not in GROUPS:
         raise ValueError(f"Group by one of {', '.join(GROUPS)}.")
     filter_sql, filter_params = cases.values("pk").query.sql_with_params()
     params: dict[str, Any] = {"start": period.start, "end": period.end, "tz": timezone_name}
     params |= {f"f{index}": value for index, value in enumerate(filter_params)}
     named_filter = filter_sql % tuple(f"%(f{index})s" for index in range(len(filter_params)))
+    # Every case (no filter): no `c.id IN (SELECT id FROM cases)`, which would only cost a join.
+    in_filter = f"c.id IN ({named_filter})" if cases.query.where else "TRUE"
     rows: dict[str | None, ReportRow] = {}
 
     def row(key: str | None) -> ReportRow:
         return rows.setdefault(key, ReportRow(key))
 
     for key, opened, percentiles, maximum, within, measured in _query(
-        _OPENED, group_by, "c.created_at", named_filter, params
+        _OPENED, group_by, "c.created_at", in_filter, params
     ):
         target = row(key)
         target.opened, target.first_response_within_target, target.first_response_measured = opened, within, measured
         target.first_response = _percentiles(percentiles, maximum)
-    for key, resolved, replies in _query(_RESOLVED, group_by, "ch.created_at", named_filter, params):
+    for key, resolved, replies in _query(_RESOLVED, group_by, "ch.created_at", in_filter, params):
         target = row(key)
         target.resolved, target.replies = resolved, replies
-    for key, percentiles, maximum in _query(_RESOLUTION_TIME, group_by, "c.resolved_at", named_filter, params):
+    for key, percentiles, maximum in _query(_RESOLUTION_TIME, group_by, "c.resolved_at", in_filter, params):
         row(key).resolution = _percentiles(percentiles, maximum)
-    for key, reopened in _query(_REOPENED, group_by, "ch.created_at", named_filter, params):
+    for key, reopened in _query(_REOPENED, group_by, "ch.created_at", in_filter, params):
         row(key).reopened = reopened
     backlog_group = group_by if group_by != "week" else None  # a backlog is counted at the period's end
-    for key, backlog in _query(_BACKLOG, backlog_group, "", named_filter, params):
+    for key, backlog in _query(_BACKLOG, backlog_group, "", in_filter, params):
         row(key).backlog = backlog
     if ratings is not None:
-        for key, count, good, sent in ratings(period, _key_sql(group_by, "r.created_at"), named_filter):
+        for key, count, good, sent in ratings(period, _key_sql(group_by, "r.created_at"), in_filter):
             target = row(key)
             target.ratings, target.good_ratings, target.surveys_sent = count, good, sent
-    ((notices, automatic, handled),) = _fetch(_DELAYS.format(filter=named_filter, **_tables()), params)
+    ((notices, automatic, handled),) = _fetch(_DELAYS.format(in_filter=in_filter, **_tables()), params)
     total = rows.pop(TOTAL, None) or ReportRow(TOTAL)
     ordered = sorted(rows.values(), key=lambda item: (item.key is None, item.key or ""))
     return Report(period, group_by, ordered, total, notices, automatic, handled)
@@ -176,7 +178,7 @@ def _tables() -> dict[str, str]:
 
 
 def _query(
-    template: str, group_by: str | None, moment: str, named_filter: str, params: dict[str, Any]
+    template: str, group_by: str | None, moment: str, in_filter: str, params: dict[str, Any]
 ) -> list[tuple[Any, ...]]:
     """Rows of (key, figures...): one per group and one for the whole period (key TOTAL). Cases with no
     assignee are the group ""."""
@@ -189,7 +191,7 @@ def _query(
         }
     else:
         parts = {"key": "NULL", "grouping_flag": "1", "grouping": ""}
-    rows = _fetch(template.format(filter=named_filter, **parts, **_tables()), params)
+    rows = _fetch(template.format(in_filter=in_filter, **parts, **_tables()), params)
     return [(TOTAL if row[-1] else (row[0] or ""), *row[1:-1]) for row in rows]
 
 
@@ -211,7 +213,7 @@ SELECT {{key}},
                         OR (c.first_response_at IS NULL AND c.first_response_due_at < %(end)s)),
        {{grouping_flag}}
 FROM {{cases}} c
-WHERE c.created_at >= %(start)s AND c.created_at < %(end)s AND c.id IN ({{filter}})
+WHERE c.created_at >= %(start)s AND c.created_at < %(end)s AND {{in_filter}}
 {{grouping}}
 """
 
@@ -221,20 +223,25 @@ SELECT {{key}},
        max(extract(epoch FROM c.resolution_time))::float8,
        {{grouping_flag}}
 FROM {{cases}} c
-WHERE c.resolved_at >= %(start)s AND c.resolved_at < %(end)s AND c.id IN ({{filter}})
+WHERE c.resolved_at >= %(start)s AND c.resolved_at < %(end)s AND {{in_filter}}
 {{grouping}}
 """
 
 # Resolutions from the audit trail: a case resolved, reopened and resolved again counts twice.
 _RESOLVED = """
-SELECT {key},
-       count(*),
-       coalesce(sum((SELECT count(*) FROM {messages} m WHERE m.case_id = c.id AND NOT m.is_internal
-                     AND m.author_type IN ('staff', 'app') AND m.created_at <= ch.created_at)), 0)::bigint,
-       {grouping_flag}
-FROM {changes} ch JOIN {cases} c ON c.id = ch.case_id
-WHERE ch.field = 'status' AND ch.new_value IN ('resolved', 'closed') AND ch.old_value NOT IN ('resolved', 'closed')
-  AND ch.created_at >= %(start)s AND ch.created_at < %(end)s AND c.id IN ({filter})
+WITH resolutions AS (
+    SELECT ch.case_id, ch.created_at FROM {changes} ch
+    WHERE ch.field = 'status' AND ch.new_value IN ('resolved', 'closed')
+      AND ch.old_value NOT IN ('resolved', 'closed') AND ch.created_at >= %(start)s AND ch.created_at < %(end)s
+), replies AS (
+    SELECT m.case_id, count(*) AS replies FROM {messages} m
+    WHERE m.case_id IN (SELECT case_id FROM resolutions) AND NOT m.is_internal
+      AND m.author_type IN ('staff', 'app') AND m.created_at < %(end)s
+    GROUP BY m.case_id
+)
+SELECT {key}, count(*), coalesce(sum(r.replies), 0)::bigint, {grouping_flag}
+FROM resolutions ch JOIN {cases} c ON c.id = ch.case_id LEFT JOIN replies r ON r.case_id = c.id
+WHERE {in_filter}
 {grouping}
 """
 
@@ -243,14 +250,14 @@ SELECT {key}, count(*), {grouping_flag}
 FROM {changes} ch JOIN {cases} c ON c.id = ch.case_id
 WHERE ch.field = 'status' AND ch.old_value IN ('resolved', 'closed')
   AND ch.new_value IN ('new', 'open', 'waiting_on_customer')
-  AND ch.created_at >= %(start)s AND ch.created_at < %(end)s AND c.id IN ({filter})
+  AND ch.created_at >= %(start)s AND ch.created_at < %(end)s AND {in_filter}
 {grouping}
 """
 
 _BACKLOG = """
 SELECT {key}, count(*), {grouping_flag}
 FROM {cases} c
-WHERE c.created_at < %(end)s AND (c.resolved_at IS NULL OR c.resolved_at >= %(end)s) AND c.id IN ({filter})
+WHERE c.created_at < %(end)s AND (c.resolved_at IS NULL OR c.resolved_at >= %(end)s) AND {in_filter}
 {grouping}
 """
 
@@ -261,5 +268,5 @@ SELECT
   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM {messages} m WHERE m.case_id = c.id AND NOT m.is_internal
                                  AND m.author_type IN ('staff', 'app')))
 FROM {cases} c
-WHERE c.origin = 'automatic' AND c.created_at >= %(start)s AND c.created_at < %(end)s AND c.id IN ({filter})
+WHERE c.origin = 'automatic' AND c.created_at >= %(start)s AND c.created_at < %(end)s AND {in_filter}
 """
