@@ -143,5 +143,19 @@ class Migration(migrations.Migration):
             model_name='casechange',
             index=models.Index(fields=['field', 'created_at'], name='support_casechange_field_idx'),
         ),
+        migrations.AddField(
+            model_name='supportcase',
+            name='staff_replies',
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.RunSQL(
+            """
+            UPDATE saleor_support_plugin_supportcase c SET staff_replies = counted.replies
+            FROM (SELECT case_id, count(*) AS replies FROM saleor_support_plugin_casemessage
+                  WHERE NOT is_internal AND author_type IN ('staff', 'app') GROUP BY case_id) AS counted
+            WHERE counted.case_id = c.id
+            """,
+            migrations.RunSQL.noop,
+        ),
         migrations.RunPython(keep_past_escalations, migrations.RunPython.noop),
     ]

@@ -180,6 +180,8 @@ class SupportCase(models.Model):
     # Measured business time to the first staff reply and to resolution (pauses left out).
     first_response_time = models.DurationField(null=True, blank=True)
     resolution_time = models.DurationField(null=True, blank=True)
+    # Public staff replies so far (the report's replies per resolution).
+    staff_replies = models.PositiveIntegerField(default=0)
     # --- end service levels
 
     class Meta:

@@ -103,7 +103,11 @@ def _resumed(case: Any, hours: OpeningHours, now: datetime.datetime) -> dict[str
 
 def staff_replied(case: Any, hours: OpeningHours | None, at: datetime.datetime) -> dict[str, Any]:
     """`hours` is needed only for the first response (it is measured)."""
-    updates: dict[str, Any] = {due_field("next_response"): None, risk_field("next_response"): None}
+    updates: dict[str, Any] = {
+        due_field("next_response"): None,
+        risk_field("next_response"): None,
+        "staff_replies": case.staff_replies + 1,
+    }
     if case.first_response_at is None:
         if hours is None:
             raise ValueError("Measuring the first response needs the opening hours.")
