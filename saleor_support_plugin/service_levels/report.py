@@ -121,7 +121,7 @@ def support_report(
     ratings: Callable[[Period, str, str], list[tuple[Any, ...]]] | None = None,
 ) -> Report:
     """The report over `cases` (a filtered queryset: only its SQL is used) for `period`, grouped by `group_by`.
-    `ratings(period, key_sql, in_filter)` (a condition on the case `c`) adds the CSAT figures (feedback/ provides it)."""
+    `ratings(period, key_sql, in_filter)` (`in_filter`: a condition on the case `c`) adds the CSAT figures."""
     if group_by not in GROUPS:
         raise ValueError(f"Group by one of {', '.join(GROUPS)}.")
     with transaction.atomic():

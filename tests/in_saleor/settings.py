@@ -17,7 +17,7 @@ MIGRATION_MODULES = {"saleor_support_plugin": "migrations"}
 
 # The same for `saleor_support_plugin.emails` (the repository's `emails/` folder): the email templates of this
 # checkout, not of the one installed in the Saleor environment.
-if True:  # noqa: SIM108 - a block of its own, kept apart from Saleor's settings above
+if True:
     import importlib.util
     import sys
     from pathlib import Path
