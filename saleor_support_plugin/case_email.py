@@ -11,11 +11,13 @@ from typing import Any
 from anymail.message import AnymailMessage
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .config import SupportSettings
 from .email_templates import EMAIL_TAG, email_language, localize, render_email, sender_domain
+from .feedback.links import rating_url
 from .mail import from_address
-from .models import CaseEmail, CaseEmailKind, SupportCase
+from .models import CaseEmail, CaseEmailKind, CaseSurvey, SupportCase
 from .reply_tokens import reply_address
 from .service_levels.policies import promise
 
@@ -26,6 +28,7 @@ AUTO_SUBMITTED = {
     CaseEmailKind.RESOLVED: "auto-generated",
     CaseEmailKind.AT_RISK: "auto-generated",
     CaseEmailKind.BREACHED: "auto-generated",
+    CaseEmailKind.SURVEY: "auto-generated",
 }
 # Emails to staff (the assignee or the staff inbox), not to the customer.
 STAFF_KINDS = (CaseEmailKind.STAFF_NOTIFICATION, CaseEmailKind.AT_RISK, CaseEmailKind.BREACHED)
@@ -65,7 +68,22 @@ def case_email_context(record: CaseEmail, case: SupportCase, settings: SupportSe
         # Staff alerts: the service-level target and its due time.
         "target": TARGET_NAMES.get(record.detail, record.detail),
         "due": getattr(case, f"{record.detail}_due_at", None) if record.detail else None,
+        # The survey: five signed one-click rating links.
+        "rating_links": survey_links(case, settings) if record.kind == CaseEmailKind.SURVEY else [],
     }
+
+
+RATING_LABELS = {1: _("Very poor"), 2: _("Poor"), 3: _("Okay"), 4: _("Good"), 5: _("Excellent")}
+
+
+def survey_links(case: SupportCase, settings: SupportSettings) -> list[dict[str, Any]]:
+    survey = CaseSurvey.objects.filter(case=case).first()
+    if survey is None or not survey.base_url:
+        return []
+    return [
+        {"stars": "★" * rating, "label": RATING_LABELS[rating], "url": rating_url(survey.base_url, survey.pk, rating)}
+        for rating in range(5, 0, -1)
+    ]
 
 
 def response_promise(case: SupportCase, settings: SupportSettings) -> str:

@@ -83,6 +83,13 @@ class SupportSettings:
     at_risk_percent: int = 80
     breach_priority: str = "high"
     breach_assignee_id: int | None = None
+    # --- Feedback
+    survey_enabled: bool = False
+    survey_delay_hours: int = 24
+    survey_interval_days: int = 30
+    survey_link_days: int = 30
+    survey_low_rating: int = 2
+    survey_low_rating_action: str = c.LOW_RATING_NOTE
 
     @property
     def opening_hours(self) -> OpeningHours:
@@ -151,6 +158,14 @@ DEFAULTS: dict[str, Any] = {
     c.BREACH_PRIORITY: "high",
     c.BREACH_ASSIGNEE: "",
     # --- end service levels
+    # --- Feedback
+    c.SURVEY_ENABLED: False,
+    c.SURVEY_DELAY_HOURS: "24",
+    c.SURVEY_INTERVAL_DAYS: "30",
+    c.SURVEY_LINK_DAYS: "30",
+    c.SURVEY_LOW_RATING: "2",
+    c.SURVEY_LOW_RATING_ACTION: c.LOW_RATING_NOTE,
+    # --- end feedback
 }
 
 # (field, lowest, highest) for whole-number fields.
@@ -167,6 +182,10 @@ INTEGER_RANGES = {
     c.ANONYMOUS_CASES_PER_EMAIL_HOUR: (1, 1000),
     c.AT_RISK_PERCENT: (1, 99),
     c.BREACH_ASSIGNEE: (1, 2**63 - 1),
+    c.SURVEY_DELAY_HOURS: (0, 720),
+    c.SURVEY_INTERVAL_DAYS: (0, 365),
+    c.SURVEY_LINK_DAYS: (1, 365),
+    c.SURVEY_LOW_RATING: (1, 4),
 }
 OPTIONAL_INTEGERS = {c.DEFAULT_DELIVERY_DAYS, c.CASE_AFTER_LATE_DAYS, c.BREACH_ASSIGNEE}
 
@@ -290,6 +309,12 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         at_risk_percent=_int(merged[c.AT_RISK_PERCENT]),
         breach_priority=_text(merged[c.BREACH_PRIORITY]).lower(),
         breach_assignee_id=_optional_int(merged[c.BREACH_ASSIGNEE]),
+        survey_enabled=parse_bool(merged[c.SURVEY_ENABLED]),
+        survey_delay_hours=_int(merged[c.SURVEY_DELAY_HOURS]),
+        survey_interval_days=_int(merged[c.SURVEY_INTERVAL_DAYS]),
+        survey_link_days=_int(merged[c.SURVEY_LINK_DAYS]),
+        survey_low_rating=_int(merged[c.SURVEY_LOW_RATING]),
+        survey_low_rating_action=_text(merged[c.SURVEY_LOW_RATING_ACTION]).lower(),
     )
 
 
@@ -543,6 +568,16 @@ def _integer_check(name: str):
     return check
 
 
+# --- Feedback
+def _check_low_rating_action(value: Any, values: Mapping[str, Any]) -> Check:
+    if _text(value).lower() not in (c.LOW_RATING_NOTE, c.LOW_RATING_REOPEN):
+        return f"Use '{c.LOW_RATING_NOTE}' or '{c.LOW_RATING_REOPEN}'.", INVALID
+    return None
+
+
+# --- end feedback
+
+
 _FIELD_CHECKS = {
     c.SENDER_ADDRESS: _check_optional_email,
     c.EMAIL_PROVIDER: _check_provider,
@@ -560,5 +595,6 @@ _FIELD_CHECKS = {
     c.SUPPORT_OPENING_HOURS: _check_opening_hours,
     c.SERVICE_LEVEL_POLICIES: _check_policies,
     c.BREACH_PRIORITY: _check_breach_priority,
+    c.SURVEY_LOW_RATING_ACTION: _check_low_rating_action,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
 }

@@ -46,6 +46,17 @@ BREACH_PRIORITY = "breach_priority"
 BREACH_ASSIGNEE = "breach_assignee"
 # --- end service levels
 
+# --- Feedback (feedback/): the survey after a case is resolved
+SURVEY_ENABLED = "survey_enabled"
+SURVEY_DELAY_HOURS = "survey_delay_hours"
+SURVEY_INTERVAL_DAYS = "survey_interval_days"
+SURVEY_LINK_DAYS = "survey_link_days"
+SURVEY_LOW_RATING = "survey_low_rating"
+SURVEY_LOW_RATING_ACTION = "survey_low_rating_action"
+LOW_RATING_NOTE = "note"
+LOW_RATING_REOPEN = "reopen"
+# --- end feedback
+
 # Dashboard app: where the Dashboard runs, so only it may frame the support pages
 DASHBOARD_URL = "dashboard_url"
 

@@ -38,6 +38,7 @@ REQUIRED_CONTENT = {
     "case_reply": {"body": "the message"},
     "case_staff_notification": {"case_number": "the case number", "body": "the customer's message"},
     "case_resolved": {"case_number": "the case number"},
+    "case_survey": {"case_number": "the case number"},
 }
 
 

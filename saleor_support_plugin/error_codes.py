@@ -11,3 +11,4 @@ class SupportErrorCode(Enum):
     CASE_CLOSED = "case_closed"
     RATE_LIMITED = "rate_limited"
     PLUGIN_INACTIVE = "plugin_inactive"
+    ALREADY_RATED = "already_rated"  # feedback: a case is rated once

@@ -274,6 +274,7 @@ class CaseEmailKind(models.TextChoices):
     RESOLVED = "resolved", "Case resolved, to the customer"
     AT_RISK = "at_risk", "Service level at risk, to staff"
     BREACHED = "breached", "Service level breached, to staff"
+    SURVEY = "survey", "Satisfaction survey, to the customer"
 
 
 class CaseEmail(models.Model):
@@ -405,3 +406,40 @@ class ServiceLevelEvent(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.case_id} {self.target} {self.kind}"
+
+
+# --- Feedback (feedback/)
+class SurveyStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not sent"
+
+
+class CaseSurvey(models.Model):
+    """The one satisfaction survey of a resolved case (the one-to-one key makes a second impossible), and the
+    customer's rating and comment once given."""
+
+    case = models.OneToOneField(SupportCase, related_name="survey", on_delete=models.CASCADE)
+    recipient = models.EmailField(blank=True)
+    status = models.CharField(max_length=16, choices=SurveyStatus.choices)
+    reason = models.CharField(max_length=256, blank=True)
+    # Where the survey's links point: the plugin's URL as Saleor serves it.
+    base_url = models.CharField(max_length=512, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    rated_via = models.CharField(max_length=16, blank=True)
+    commented_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "created_at"], name="support_survey_recipient_idx"),
+            models.Index(fields=["sent_at"], name="support_survey_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"survey of case {self.case_id} ({self.status}, rating {self.rating})"
+
+
+# --- end feedback

@@ -335,6 +335,10 @@ class SupportPlugin(BasePlugin):
         runtime = SupportRuntime(active=self.active, settings=self.support_settings, gateway=SaleorOrderGateway())
         if path.strip("/") == "inbound":
             return handle_inbound_request(request, runtime)
+        if path.strip("/").startswith("feedback/"):  # survey links (feedback/views.py)
+            from .feedback.views import handle_feedback_request
+
+            return handle_feedback_request(request, path, runtime)
         if path.strip("/").startswith("app/"):
             # Imported here: it loads Saleor's GraphQL modules, which must not be imported before the schema
             # is extended in `ready()`.

@@ -21,6 +21,7 @@ from .case_emails import deliver_case_email
 from .cases import anonymize_customer_cases, escalate_overdue_cases
 from .dashboard import submissions
 from .email_delivery import Delivery
+from .feedback.surveys import send_due_surveys
 from .models import CaseEmail, DelayNotice
 from .notices import deliver_delay_notice
 from .order_changes import handle_order_change
@@ -113,6 +114,7 @@ def scan_delays_task() -> None:
     summary = scan_delays(now, enqueue_notice_delivery)
     recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
     escalated = escalate_overdue_cases(now, runtime.settings)
+    send_due_surveys(now, runtime.settings, runtime.gateway.plugin_base_url())  # feedback: surveys
     submissions.forget_old(now)
     if summary.due or escalated or recovered.requeued or recovered.interrupted:
         logger.info(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice
@@ -24,8 +25,11 @@ from .mutations.common import case_pk, guest_arguments
 from .mutations.support_case_close import SupportCaseClose
 from .mutations.support_case_create import SupportCaseCreate
 from .mutations.support_case_note_add import SupportCaseNoteAdd
+from .mutations.support_case_rate import SupportCaseRate
 from .mutations.support_case_reply import SupportCaseReply
 from .mutations.support_case_update import SupportCaseUpdate
+from .report import MAX_PERIOD as MAX_REPORT_PERIOD
+from .report import SupportReport, SupportReportGroupByEnum, SupportReportPeriodInput, period_of, run_report
 from .types import SupportCase, SupportCaseCountableConnection, SupportSettings
 
 
@@ -118,6 +122,17 @@ class SupportQueries(graphene.ObjectType):
     support_settings = graphene.Field(
         SupportSettings, description="How customers reach support; null while support is switched off."
     )
+    # --- Service levels
+    support_report = graphene.Field(
+        SupportReport,
+        period=SupportReportPeriodInput(required=True, description="The period reported on."),
+        group_by=SupportReportGroupByEnum(required=True, description="How the rows are grouped."),
+        filter=SupportCaseFilterInput(description="Only the cases matching these filters."),
+        description="How the shop met its service-level standard in a period. Staff and apps only.",
+        permissions=staff_permissions(),
+        doc_category=DOC_CATEGORY_SUPPORT,
+    )
+    # --- end service levels
 
     @staticmethod
     def resolve_support_cases(_root: Any, info: ResolveInfo, **kwargs: Any) -> Any:
@@ -157,6 +172,19 @@ class SupportQueries(graphene.ObjectType):
             "settings": settings,  # service levels: the promise and the policies
         }
 
+    @staticmethod
+    def resolve_support_report(_root: Any, info: ResolveInfo, *, period: Any, group_by: Any, **kwargs: Any) -> Any:
+        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
+        if plugin is None or not plugin.active:
+            return None
+        viewer = get_viewer(info)
+        window = period_of(period)
+        if not window.start < window.end or window.end - window.start > MAX_REPORT_PERIOD:
+            raise ValidationError({"period": ValidationError("Give a period of 1 to 400 days.", code="invalid")})
+        cases = filter_cases(visible_cases(viewer), case_filter(kwargs.get("filter")), timezone.now())
+        timezone_name = plugin.support_settings.calendar.timezone.key
+        return run_report(cases, window, str(getattr(group_by, "value", group_by)), timezone_name, viewer.database)
+
 
 class SupportMutations(graphene.ObjectType):
     support_case_create = SupportCaseCreate.Field()
@@ -164,6 +192,7 @@ class SupportMutations(graphene.ObjectType):
     support_case_note_add = SupportCaseNoteAdd.Field()
     support_case_update = SupportCaseUpdate.Field()
     support_case_close = SupportCaseClose.Field()
+    support_case_rate = SupportCaseRate.Field()
 
 
 def resolve_user_support_cases(root: Any, info: ResolveInfo) -> list[SupportCaseModel]:

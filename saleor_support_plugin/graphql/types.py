@@ -141,6 +141,20 @@ class SupportServiceLevelPolicy(BaseObjectType):
 # --- end service levels
 
 
+# --- Feedback
+class SupportCaseRating(BaseObjectType):
+    rating = graphene.Int(required=True, description="From 1 (very poor) to 5 (excellent).")
+    comment = graphene.String(required=True, description="The customer's comment ('' for none).")
+    rated_at = DateTime(required=True, description="When the customer rated the case.")
+
+    class Meta:
+        description = "The customer's rating of a resolved support case."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+
+# --- end feedback
+
+
 class SupportCase(ModelObjectType[models.SupportCase]):
     id = graphene.GlobalID(required=True, description="ID of the support case.")
     number = graphene.Int(required=True, description="The case number customers and staff refer to.")
@@ -167,6 +181,7 @@ class SupportCase(ModelObjectType[models.SupportCase]):
     service_level = graphene.Field(
         SupportCaseServiceLevel, description="Service-level targets and measured times. Staff and apps only."
     )
+    rating = graphene.Field(SupportCaseRating, description="The customer's rating, once given.")
     messages = NonNullList(
         SupportCaseMessage,
         required=True,
@@ -190,6 +205,13 @@ class SupportCase(ModelObjectType[models.SupportCase]):
     @staticmethod
     def resolve_number(root: models.SupportCase, _info: ResolveInfo) -> int:
         return root.pk
+
+    @staticmethod
+    def resolve_rating(root: models.SupportCase, _info: ResolveInfo) -> Any:
+        survey = models.CaseSurvey.objects.filter(case_id=root.pk, rating__isnull=False).first()
+        if survey is None:
+            return None
+        return {"rating": survey.rating, "comment": survey.comment, "rated_at": survey.rated_at}
 
     @staticmethod
     def resolve_service_level(root: models.SupportCase, info: ResolveInfo) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ queries is fixed, whatever the number of cases.
   resolution time: that of the cases whose (latest) resolution fell in the period;
 - reopened: a resolved or closed case set back to new, open or waiting in the period (from the audit trail);
 - backlog: cases opened before the end of the period and not resolved by then;
-- CSAT: ratings given in the period (score: share of 4 and 5 stars), response rate: ratings / surveys sent;
+- CSAT: of the surveys of the period, the share of ratings with 4 or 5 stars, and ratings per survey emailed;
 - delay notices sent in the period, and the share of cases the shop opened automatically about late orders
   in the period that needed a person (a public staff reply).
 """
@@ -118,10 +118,10 @@ def support_report(
     group_by: str,
     cases: QuerySet[SupportCase],
     timezone_name: str = "UTC",
-    ratings: Callable[[Period, str, str], list[tuple[Any, ...]]] | None = None,
+    ratings: Callable[[str, str, dict[str, Any]], list[tuple[Any, ...]]] | None = None,
 ) -> Report:
     """The report over `cases` (a filtered queryset: only its SQL is used) for `period`, grouped by `group_by`.
-    `ratings(period, key_sql, in_filter)` (`in_filter`: a condition on the case `c`) adds the CSAT figures."""
+    `ratings(key_sql, in_filter, params)` adds the CSAT figures (SQL on the survey `r` and its case `c`)."""
     if group_by not in GROUPS:
         raise ValueError(f"Group by one of {', '.join(GROUPS)}.")
     with transaction.atomic():
@@ -136,7 +136,7 @@ def _report(
     group_by: str,
     cases: QuerySet[SupportCase],
     timezone_name: str,
-    ratings: Callable[[Period, str, str], list[tuple[Any, ...]]] | None,
+    ratings: Callable[[str, str, dict[str, Any]], list[tuple[Any, ...]]] | None,
 ) -> Report:
     filter_sql, filter_params = cases.values("pk").query.sql_with_params()
     params: dict[str, Any] = {"start": period.start, "end": period.end, "tz": timezone_name}
@@ -166,7 +166,7 @@ def _report(
     for key, backlog in _query(_BACKLOG, backlog_group, "", in_filter, params):
         row(key).backlog = backlog
     if ratings is not None:
-        for key, count, good, sent in ratings(period, _key_sql(group_by, "r.created_at"), in_filter):
+        for key, count, good, sent in ratings(_key_sql(group_by, "r.created_at"), in_filter, params):
             target = row(key)
             target.ratings, target.good_ratings, target.surveys_sent = count, good, sent
     ((notices, automatic, handled),) = _fetch(_DELAYS.format(in_filter=in_filter, **_tables()), params)
