@@ -178,8 +178,8 @@ def _report(
 def _percentiles(values: list[float] | None, maximum: float | None) -> Percentiles:
     if not values or values[0] is None:
         return Percentiles()
-    hours = [round(value / 3600, 4) for value in values]
-    return Percentiles(*hours[:3], round(maximum / 3600, 4) if maximum is not None else None)
+    p50, p75, p90 = (round(value / 3600, 4) for value in values)
+    return Percentiles(p50, p75, p90, round(maximum / 3600, 4) if maximum is not None else None)
 
 
 def _tables() -> dict[str, str]:
