@@ -90,6 +90,8 @@ class SupportSettings:
     survey_link_days: int = 30
     survey_low_rating: int = 2
     survey_low_rating_action: str = c.LOW_RATING_NOTE
+    check_in_enabled: bool = False
+    check_in_days: int = 5
 
     @property
     def opening_hours(self) -> OpeningHours:
@@ -165,6 +167,8 @@ DEFAULTS: dict[str, Any] = {
     c.SURVEY_LINK_DAYS: "30",
     c.SURVEY_LOW_RATING: "2",
     c.SURVEY_LOW_RATING_ACTION: c.LOW_RATING_NOTE,
+    c.CHECK_IN_ENABLED: False,
+    c.CHECK_IN_DAYS: "5",
     # --- end feedback
 }
 
@@ -186,6 +190,7 @@ INTEGER_RANGES = {
     c.SURVEY_INTERVAL_DAYS: (0, 365),
     c.SURVEY_LINK_DAYS: (1, 365),
     c.SURVEY_LOW_RATING: (1, 4),
+    c.CHECK_IN_DAYS: (1, 90),
 }
 OPTIONAL_INTEGERS = {c.DEFAULT_DELIVERY_DAYS, c.CASE_AFTER_LATE_DAYS, c.BREACH_ASSIGNEE}
 
@@ -315,6 +320,8 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         survey_link_days=_int(merged[c.SURVEY_LINK_DAYS]),
         survey_low_rating=_int(merged[c.SURVEY_LOW_RATING]),
         survey_low_rating_action=_text(merged[c.SURVEY_LOW_RATING_ACTION]).lower(),
+        check_in_enabled=parse_bool(merged[c.CHECK_IN_ENABLED]),
+        check_in_days=_int(merged[c.CHECK_IN_DAYS]),
     )
 
 

@@ -55,6 +55,9 @@ SURVEY_LOW_RATING = "survey_low_rating"
 SURVEY_LOW_RATING_ACTION = "survey_low_rating_action"
 LOW_RATING_NOTE = "note"
 LOW_RATING_REOPEN = "reopen"
+# The check-in after delivery
+CHECK_IN_ENABLED = "check_in_enabled"
+CHECK_IN_DAYS = "check_in_days"
 # --- end feedback
 
 # Dashboard app: where the Dashboard runs, so only it may frame the support pages

@@ -442,4 +442,52 @@ class CaseSurvey(models.Model):
         return f"survey of case {self.case_id} ({self.status}, rating {self.rating})"
 
 
+class CheckInAnswer(models.TextChoices):
+    ALL_GOOD = "all_good", "All good"
+    PROBLEM = "problem", "Something is wrong"
+
+
+class OrderCheckIn(models.Model):
+    """The one post-delivery check-in of an order (the unique order id makes a second impossible): scheduled
+    when the order is delivered, emailed when due unless something speaks against it, answered once."""
+
+    order_id = models.UUIDField(unique=True)
+    order_number = models.CharField(max_length=32, blank=True)
+    recipient = models.EmailField(blank=True)
+    language_code = models.CharField(max_length=35, blank=True)
+    send_after = models.DateTimeField()
+    # "scheduled" until due, then a delivery status as a delay notice has (email_delivery.py).
+    status = models.CharField(max_length=16, default="scheduled")
+    base_url = models.CharField(max_length=512, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_id = models.CharField(max_length=255, blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    failure_reason = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=16, choices=CheckInAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(SupportCase, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "send_after"], name="support_checkin_due_idx")]
+
+    def __str__(self) -> str:
+        return f"check-in of order #{self.order_number} ({self.status})"
+
+
+class CheckInOptOut(models.Model):
+    """A customer who asked for no more check-ins (the link in every check-in email)."""
+
+    email = models.CharField(max_length=254, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
 # --- end feedback

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from .case_triggers import detect_triggers, fire_triggers
+from .feedback.check_ins import schedule_check_in
 from .runtime import SupportRuntime
 from .watchlist import forget_order, refresh_watches
 
@@ -17,3 +18,4 @@ def handle_order_change(order_id: uuid.UUID, runtime: SupportRuntime) -> None:
         return
     refresh_watches([order], runtime.settings)
     fire_triggers(order, detect_triggers(order), runtime.settings)
+    schedule_check_in(order, runtime.settings)  # feedback: the check-in after delivery

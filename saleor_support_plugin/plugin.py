@@ -279,6 +279,58 @@ CONFIG_STRUCTURE.update(
 )
 # --- end service levels
 
+# --- Feedback
+CONFIG_STRUCTURE.update(
+    {
+        c.SURVEY_ENABLED: {
+            "type": BOOLEAN,
+            "label": "Survey after resolution",
+            "help_text": "Email the customer a one-click 'How did we do?' survey after a case is resolved.",
+        },
+        c.SURVEY_DELAY_HOURS: {
+            "type": STRING,
+            "label": "Survey delay (hours)",
+            "help_text": "Hours after a case is resolved before its survey is emailed (0-720).",
+        },
+        c.SURVEY_INTERVAL_DAYS: {
+            "type": STRING,
+            "label": "At most one survey per customer in (days)",
+            "help_text": "A customer gets at most one survey in this many days; other resolved cases are not surveyed.",
+        },
+        c.SURVEY_LINK_DAYS: {
+            "type": STRING,
+            "label": "Survey links expire after (days)",
+            "help_text": "An expired rating link changes nothing and says so.",
+        },
+        c.SURVEY_LOW_RATING: {
+            "type": STRING,
+            "label": "Low rating (stars, or fewer)",
+            "help_text": "A rating of this many stars or fewer flags the case for a person.",
+        },
+        c.SURVEY_LOW_RATING_ACTION: {
+            "type": STRING,
+            "label": "On a low rating",
+            "help_text": "'note': an internal note on the case; 'reopen': the note, and the case is reopened.",
+        },
+        c.CHECK_IN_ENABLED: {
+            "type": BOOLEAN,
+            "label": "Check in after delivery",
+            "help_text": (
+                "Email the customer once, some days after an order is delivered (a fulfillment's "
+                f"'{c.DELIVERED_AT_METADATA_KEY}' metadata), asking whether all is well: 'all good', or "
+                "'something is wrong', which opens a case. Never for an order with an open case or a return, and "
+                "never to a customer who opted out (a link in every check-in)."
+            ),
+        },
+        c.CHECK_IN_DAYS: {
+            "type": STRING,
+            "label": "Check in after (days)",
+            "help_text": "Days after the delivery of the order's last shipment (1-90).",
+        },
+    }
+)
+# --- end feedback
+
 
 for _template, _variables in c.EMAIL_TEMPLATE_VARIABLES.items():
     _title = _template.replace("_", " ").capitalize()

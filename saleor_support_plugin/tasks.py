@@ -21,8 +21,9 @@ from .case_emails import deliver_case_email
 from .cases import anonymize_customer_cases, escalate_overdue_cases
 from .dashboard import submissions
 from .email_delivery import Delivery
+from .feedback.check_ins import deliver_check_in, send_due_check_ins
 from .feedback.surveys import send_due_surveys
-from .models import CaseEmail, DelayNotice
+from .models import CaseEmail, DelayNotice, OrderCheckIn
 from .notices import deliver_delay_notice
 from .order_changes import handle_order_change
 from .runtime import load_runtime
@@ -115,6 +116,7 @@ def scan_delays_task() -> None:
     recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
     escalated = escalate_overdue_cases(now, runtime.settings)
     send_due_surveys(now, runtime.settings, runtime.gateway.plugin_base_url())  # feedback: surveys
+    send_due_check_ins(now, runtime, enqueue_check_in_delivery)  # feedback: check-ins after delivery
     submissions.forget_old(now)
     if summary.due or escalated or recovered.requeued or recovered.interrupted:
         logger.info(
@@ -165,3 +167,15 @@ def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
 @shared_task(**SEND_TASK_OPTIONS)
 def send_case_emails_task(email_ids: list[int], attempt: int = 0) -> None:
     _split(email_ids, send_case_email_task)
+
+
+# --- Feedback: the check-in after delivery, one task per email like the others.
+def enqueue_check_in_delivery(check_in_ids: list[int]) -> None:
+    for pk in check_in_ids:
+        send_check_in_task.delay(pk)
+
+
+@shared_task(bind=True, **SEND_TASK_OPTIONS)
+@allow_writer()
+def send_check_in_task(self: Task, check_in_id: int) -> None:
+    _deliver_one(self, deliver_check_in, OrderCheckIn, check_in_id)

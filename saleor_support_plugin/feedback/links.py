@@ -46,3 +46,32 @@ def read_token(token: str, max_age: datetime.timedelta) -> SurveyChoice:
 
 def rating_url(base_url: str, survey_id: int, rating: int) -> str:
     return f"{base_url.rstrip('/')}/{FEEDBACK_PATH}/{make_token(survey_id, rating)}/"
+
+
+# --- The check-in after delivery: `feedback/check-in/<token>/`, the token naming the check-in and the answer.
+CHECK_IN_SALT = "saleor-support.feedback.check-in"
+CHECK_IN_PATH = "check-in"
+CHECK_IN_CHOICES = ("good", "problem", "optout")
+
+
+@dataclass(frozen=True)
+class CheckInChoice:
+    check_in_id: int
+    choice: str
+
+
+def check_in_url(base_url: str, check_in_id: int, choice: str) -> str:
+    token = signing.dumps([check_in_id, choice], salt=CHECK_IN_SALT, compress=False)
+    return f"{base_url.rstrip('/')}/{FEEDBACK_PATH}/{CHECK_IN_PATH}/{token}/"
+
+
+def read_check_in_token(token: str, max_age: datetime.timedelta) -> CheckInChoice:
+    try:
+        check_in_id, choice = signing.loads(token, salt=CHECK_IN_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkError("expired") from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LinkError("forged") from None
+    if not isinstance(check_in_id, int) or choice not in CHECK_IN_CHOICES:
+        raise LinkError("forged")
+    return CheckInChoice(check_in_id, choice)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 from ..models import CaseSurvey, SupportCase
 
 GOOD_RATING = 4
 
 
-def rating_figures(key_sql: str, in_filter: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def rating_figures(cursor: Any, key_sql: str, in_filter: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Rows of (key, ratings, good ratings, surveys sent) per group of `key_sql` and for all (key None), for
     the surveys of the report's period, emailed or answered from the storefront (`params`: the report's query
     parameters)."""
@@ -22,7 +20,6 @@ def rating_figures(key_sql: str, in_filter: str, params: dict[str, Any]) -> list
         WHERE r.created_at >= %(start)s AND r.created_at < %(end)s AND {in_filter}
         GROUP BY GROUPING SETS (({key_sql}), ())
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
     return [(None if row[-1] else (row[0] or ""), *row[1:-1]) for row in rows]

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from ..cases import CaseError
-from ..models import CaseSurvey
+from ..models import CaseSurvey, OrderCheckIn
 from ..runtime import SupportRuntime
-from .links import FEEDBACK_PATH, LinkError, read_token
+from .check_ins import Answered, answer, opt_out
+from .links import CHECK_IN_PATH, FEEDBACK_PATH, LinkError, read_check_in_token, read_token
 from .surveys import Rated, add_comment, rate
 
 PAGE = """<!DOCTYPE html>
@@ -38,6 +39,8 @@ def handle_feedback_request(request: Any, path: str, runtime: SupportRuntime) ->
         return _page("Not available", "<p>Customer support is not enabled in this shop.</p>", 404)
     if request.method not in ("GET", "POST"):
         return _page("Not allowed", "<p>Use the link from the email.</p>", 405)
+    if token.startswith(CHECK_IN_PATH + "/"):
+        return _check_in(request, token.removeprefix(CHECK_IN_PATH + "/").strip("/"), runtime)
     try:
         choice = read_token(token, datetime.timedelta(days=runtime.settings.survey_link_days))
     except LinkError as error:
@@ -82,6 +85,48 @@ def _comment(request: Any, survey: CaseSurvey, token: str) -> HttpResponse:
     if not kept:
         return _page("Thank you", "<p>We already have your comment: nothing changed.</p>")
     return _page("Thank you", "<p>We received your comment.</p>")
+
+
+CHECK_IN_LINK_DAYS = 60
+
+
+def _check_in(request: Any, token: str, runtime: SupportRuntime) -> HttpResponse:
+    """`check-in/<token>/`: "all good" and the opt-out are recorded at once; "something is wrong" asks what
+    (GET) and opens a case with the customer's words (POST)."""
+    try:
+        choice = read_check_in_token(token, datetime.timedelta(days=CHECK_IN_LINK_DAYS))
+    except LinkError as error:
+        if error.kind == "expired":
+            return _page("This link has expired", "<p>Nothing was changed.</p>", 410)
+        return _page("This link is not valid", "<p>It was changed or is incomplete: nothing was changed.</p>", 400)
+    check_in = OrderCheckIn.objects.filter(pk=choice.check_in_id).first()
+    if check_in is None:
+        return _page("This link is not valid", "<p>Nothing was changed.</p>", 404)
+    if choice.choice == "optout":
+        opt_out(check_in.recipient)
+        return _page("You will not get these emails again", "<p>We will not ask about your orders again.</p>")
+    if choice.choice == "problem" and request.method == "GET" and not check_in.answer:
+        return _page(f"What is wrong with order #{check_in.order_number}?", _problem_form())
+    try:
+        outcome = answer(check_in, choice.choice, runtime.settings, request.POST.get("message", ""))
+    except CaseError as refusal:
+        return _page("Please tell us what is wrong", f"<p>{escape(str(refusal))}</p>{_problem_form()}", 400)
+    if outcome is Answered.ALREADY:
+        return _page("Thank you", "<p>We already have your answer: nothing changed.</p>")
+    if outcome is Answered.CASE_OPENED:
+        check_in.refresh_from_db()
+        return _page(
+            "We are on it", f"<p>Your message is now support case #{check_in.case_id}. We will reply by email.</p>"
+        )
+    return _page("Thank you", "<p>Glad to hear it. Enjoy your order!</p>")
+
+
+def _problem_form() -> str:
+    return (
+        '<form method="post" action=""><label for="message">Tell us what is wrong, and we will help.</label>'
+        '<textarea id="message" name="message" maxlength="10000" required></textarea>'
+        '<button type="submit">Send</button></form>'
+    )
 
 
 def _page(title: str, body: str, status: int = 200) -> HttpResponse:

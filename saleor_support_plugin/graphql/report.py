@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from enum import Enum
 from typing import Any
 
 import graphene
@@ -14,12 +15,11 @@ from saleor.graphql.core.types import BaseInputObjectType, BaseObjectType, NonNu
 from ..service_levels.report import GROUPS, Percentiles, Period, Report, ReportRow, support_report
 from .doc import DOC_CATEGORY_SUPPORT
 
-SupportReportGroupByEnum = graphene.Enum(
-    "SupportReportGroupByEnum",
-    [(name.upper(), name) for name in GROUPS],
+SupportReportGroupByEnum = graphene.Enum.from_enum(
+    Enum("SupportReportGroupByEnum", [(name.upper(), name) for name in GROUPS]),  # type: ignore[misc]
     description="How the support report's rows are grouped (WEEK: weeks of the store's time zone).",
 )
-SupportReportGroupByEnum.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
+SupportReportGroupByEnum.doc_category = DOC_CATEGORY_SUPPORT
 MAX_PERIOD = datetime.timedelta(days=400)
 
 
@@ -139,5 +139,5 @@ def period_of(data: dict[str, Any]) -> Period:
 def run_report(cases: Any, period: Period, group_by: str, timezone_name: str, database: str) -> dict[str, Any]:
     from ..feedback.ratings import rating_figures
 
-    report = support_report(period, group_by, cases, timezone_name, rating_figures)
+    report = support_report(period, group_by, cases, timezone_name, rating_figures, database)
     return report_data(report, database)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice
-from saleor.graphql.core.fields import ConnectionField
+from saleor.graphql.core.fields import ConnectionField, PermissionsField
 from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseEnum, BaseInputObjectType, NonNullList, SortInputObjectType
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
@@ -123,7 +123,7 @@ class SupportQueries(graphene.ObjectType):
         SupportSettings, description="How customers reach support; null while support is switched off."
     )
     # --- Service levels
-    support_report = graphene.Field(
+    support_report = PermissionsField(
         SupportReport,
         period=SupportReportPeriodInput(required=True, description="The period reported on."),
         group_by=SupportReportGroupByEnum(required=True, description="How the rows are grouped."),

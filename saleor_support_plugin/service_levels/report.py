@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 
 from ..models import CaseChange, CaseMessage, DelayNotice, SupportCase
@@ -118,17 +118,18 @@ def support_report(
     group_by: str,
     cases: QuerySet[SupportCase],
     timezone_name: str = "UTC",
-    ratings: Callable[[str, str, dict[str, Any]], list[tuple[Any, ...]]] | None = None,
+    ratings: Callable[[Any, str, str, dict[str, Any]], list[tuple[Any, ...]]] | None = None,
+    database: str = DEFAULT_DB_ALIAS,
 ) -> Report:
     """The report over `cases` (a filtered queryset: only its SQL is used) for `period`, grouped by `group_by`.
-    `ratings(key_sql, in_filter, params)` adds the CSAT figures (SQL on the survey `r` and its case `c`)."""
+    `ratings(cursor, key_sql, in_filter, params)` adds the CSAT figures (SQL on the survey `r` and its case `c`)."""
     if group_by not in GROUPS:
         raise ValueError(f"Group by one of {', '.join(GROUPS)}.")
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # Percentiles sort every case of a group: in memory rather than in temporary files.
-            cursor.execute("SET LOCAL work_mem = '32MB'")
-        return _report(period, group_by, cases, timezone_name, ratings)
+    # `database`: where to read (Saleor reads queries from its replica, and refuses the writer there).
+    with transaction.atomic(using=database), connections[database].cursor() as cursor:
+        # Percentiles sort every case of a group: in memory rather than in temporary files.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        return _report(period, group_by, cases, timezone_name, ratings, cursor)
 
 
 def _report(
@@ -136,7 +137,8 @@ def _report(
     group_by: str,
     cases: QuerySet[SupportCase],
     timezone_name: str,
-    ratings: Callable[[str, str, dict[str, Any]], list[tuple[Any, ...]]] | None,
+    ratings: Callable[[Any, str, str, dict[str, Any]], list[tuple[Any, ...]]] | None,
+    cursor: Any,
 ) -> Report:
     filter_sql, filter_params = cases.values("pk").query.sql_with_params()
     params: dict[str, Any] = {"start": period.start, "end": period.end, "tz": timezone_name}
@@ -145,6 +147,9 @@ def _report(
     # Every case (no filter): no `c.id IN (SELECT id FROM cases)`, which would only cost a join.
     in_filter = f"c.id IN ({named_filter})" if cases.query.where else "TRUE"
     rows: dict[str | None, ReportRow] = {}
+
+    def _query(template: str, group: str | None, moment: str, condition: str, values: dict[str, Any]) -> Any:
+        return _grouped(cursor, template, group, moment, condition, values)
 
     def row(key: str | None) -> ReportRow:
         return rows.setdefault(key, ReportRow(key))
@@ -166,10 +171,10 @@ def _report(
     for key, backlog in _query(_BACKLOG, backlog_group, "", in_filter, params):
         row(key).backlog = backlog
     if ratings is not None:
-        for key, count, good, sent in ratings(_key_sql(group_by, "r.created_at"), in_filter, params):
+        for key, count, good, sent in ratings(cursor, _key_sql(group_by, "r.created_at"), in_filter, params):
             target = row(key)
             target.ratings, target.good_ratings, target.surveys_sent = count, good, sent
-    ((notices, automatic, handled),) = _fetch(_DELAYS.format(in_filter=in_filter, **_tables()), params)
+    ((notices, automatic, handled),) = _fetch(cursor, _DELAYS.format(in_filter=in_filter, **_tables()), params)
     total = rows.pop(TOTAL, None) or ReportRow(TOTAL)
     ordered = sorted(rows.values(), key=lambda item: (item.key is None, item.key or ""))
     return Report(period, group_by, ordered, total, notices, automatic, handled)
@@ -191,8 +196,8 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _query(
-    template: str, group_by: str | None, moment: str, in_filter: str, params: dict[str, Any]
+def _grouped(
+    cursor: Any, template: str, group_by: str | None, moment: str, in_filter: str, params: dict[str, Any]
 ) -> list[tuple[Any, ...]]:
     """Rows of (key, figures...): one per group and one for the whole period (key TOTAL). Cases with no
     assignee are the group ""."""
@@ -205,14 +210,13 @@ def _query(
         }
     else:
         parts = {"key": "NULL", "grouping_flag": "1", "grouping": ""}
-    rows = _fetch(template.format(in_filter=in_filter, **parts, **_tables()), params)
+    rows = _fetch(cursor, template.format(in_filter=in_filter, **parts, **_tables()), params)
     return [(TOTAL if row[-1] else (row[0] or ""), *row[1:-1]) for row in rows]
 
 
-def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _fetch(cursor: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    cursor.execute(sql, params)
+    return cursor.fetchall()  # type: ignore[no-any-return]
 
 
 PERCENTILE_ARRAY = "ARRAY[" + ", ".join(str(p) for p in PERCENTILES) + "]"

@@ -114,6 +114,7 @@ def post(path, runtime, data):
 @pytest.fixture
 def survey(surveys_on, django_capture_on_commit_callbacks) -> CaseSurvey:
     case = resolved_case(surveys_on)
+    assert case.resolved_at is not None
     scan(surveys_on, case.resolved_at + datetime.timedelta(days=2), django_capture_on_commit_callbacks)
     return CaseSurvey.objects.get(case=case)
 
@@ -125,7 +126,8 @@ def path_of(survey: CaseSurvey, rating: int) -> str:
 def test_a_link_rates_at_once_and_again_changes_nothing(survey, surveys_on):
     first = get(path_of(survey, 5), surveys_on)
     assert first.status_code == 200
-    assert b"You rated case" in first.content and b"5 out of 5" in first.content
+    assert b"You rated case" in first.content
+    assert b"5 out of 5" in first.content
     assert b"<textarea" in first.content  # the comment box
     survey.refresh_from_db()
     assert (survey.rating, survey.rated_via) == (5, "link")
@@ -153,7 +155,8 @@ def test_a_forged_or_expired_link_changes_nothing_and_says_so(survey, surveys_on
     monkeypatch.setattr(time, "time", real_time)
     expired = get(f"feedback/{old}/", surveys_on)
     assert expired.status_code == 410
-    assert b"expired" in expired.content and b"nothing was changed" in expired.content
+    assert b"expired" in expired.content
+    assert b"nothing was changed" in expired.content
     survey.refresh_from_db()
     assert survey.rating is None
 
