@@ -23,6 +23,7 @@ QUEUE_PATH = "app/queue"
 CASE_PATH = "app/case"
 ACTION_PATH = "app/action"
 STATIC_PATH = "app/static/"
+REPORT_PATH = "app/report"  # the support report (service levels)
 
 # The app's token carries the intersection of these and the staff user's permissions. Staff with either one
 # may work on cases (the same rule as the GraphQL API).
@@ -86,6 +87,15 @@ def build_manifest(base_url: str) -> dict[str, Any]:
                 "permissions": [],
                 # The Dashboard wants app pages relative to appUrl and joins the two: <appUrl>/queue.
                 "url": "/queue",
+            },
+            {
+                # Service levels: how the shop meets its response-time standard (a second page beside the queue).
+                "identifier": "support-report",
+                "label": "Support report",
+                "mount": "NAVIGATION_ORDERS",
+                "target": "APP_PAGE",
+                "permissions": [],
+                "url": "/report",
             },
         ],
     }
