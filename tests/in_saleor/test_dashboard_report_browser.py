@@ -24,9 +24,10 @@ from .test_dashboard_browser import (  # noqa: F401 - browser, dashboard_page an
 
 
 def test_support_report_page_in_both_themes_with_charts_and_csv(
-    live_support, dashboard_page, staff_api_client, customer_case, permission_manage_support
+    request, staff_api_client, customer_case, permission_manage_support
 ):
-    live_url, app = live_support
+    support, open_host = request.getfixturevalue("live_support"), request.getfixturevalue("dashboard_page")
+    live_url, app = support
     staff_api_client.user.user_permissions.add(permission_manage_support)
     answered = staff_api_client.post_graphql(REPLY, {"id": customer_case["id"], "body": "On it."})
     assert get_graphql_content(answered)["data"]["supportCaseReply"]["errors"] == []
@@ -34,7 +35,7 @@ def test_support_report_page_in_both_themes_with_charts_and_csv(
     report_path = dashboard_url_of(app, "navigation_orders", "support-report").removeprefix(live_url)
     assert report_path.endswith("/app/report")
 
-    page = dashboard_page("/apps/support/report", app_page_host(live_url, token, "dark", report_path))
+    page = open_host("/apps/support/report", app_page_host(live_url, token, "dark", report_path))
     report = frame_of(page, "app")
     report.get_by_role("heading", name="Support report").wait_for()
     assert report.locator("html").get_attribute("data-theme") == "dark"
