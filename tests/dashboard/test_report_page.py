@@ -78,3 +78,14 @@ def test_a_period_from_the_form(app_runtime, answered_cases):
     long_ago = (today - datetime.timedelta(days=30)).isoformat()
     response = call(app_runtime, TokenBook(), "app/report", accessToken="good", start=long_ago, end=long_ago)
     assert "<strong>0</strong> opened" in response.content.decode()
+
+
+def test_the_customers_rating_shows_on_the_order_widget_and_the_queue(app_runtime, answered_cases):
+    from saleor_support_plugin.feedback.surveys import rate, survey_for_rating
+
+    rated = answered_cases[0]  # resolved
+    rate(survey_for_rating(rated, timezone.now()), 4, timezone.now(), app_runtime.settings, "api")
+    queue = call(app_runtime, TokenBook(), "app/queue", accessToken="good", status="")
+    assert "rated 4/5 by the customer" in queue.content.decode()
+    case_page = call(app_runtime, TokenBook(), "app/case", accessToken="good", case=str(rated.pk))
+    assert "rated 4/5 by the customer" in case_page.content.decode()
