@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from django.core.exceptions import ValidationError
 from django.utils import timezone
+from graphql.error import GraphQLError
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice
 from saleor.graphql.core.fields import ConnectionField, PermissionsField
@@ -180,7 +180,7 @@ class SupportQueries(graphene.ObjectType):
         viewer = get_viewer(info)
         window = period_of(period)
         if not window.start < window.end or window.end - window.start > MAX_REPORT_PERIOD:
-            raise ValidationError({"period": ValidationError("Give a period of 1 to 400 days.", code="invalid")})
+            raise GraphQLError("Give a period of 1 to 400 days: `lt` after `gte`.")
         cases = filter_cases(visible_cases(viewer), case_filter(kwargs.get("filter")), timezone.now())
         timezone_name = plugin.support_settings.calendar.timezone.key
         return run_report(cases, window, str(getattr(group_by, "value", group_by)), timezone_name, viewer.database)

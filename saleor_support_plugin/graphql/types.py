@@ -20,7 +20,12 @@ from ..cases import is_overdue
 from ..email_templates import email_language
 from ..service_levels.policies import promise
 from .access import get_viewer, visible_cases
-from .dataloaders import ChangesByCaseIdLoader, DelayNoticesByCaseIdLoader, MessagesByCaseIdLoader
+from .dataloaders import (
+    ChangesByCaseIdLoader,
+    DelayNoticesByCaseIdLoader,
+    MessagesByCaseIdLoader,
+    SurveysByCaseIdLoader,
+)
 from .doc import DOC_CATEGORY_SUPPORT
 from .enums import (
     SupportAuthorTypeEnum,
@@ -207,11 +212,14 @@ class SupportCase(ModelObjectType[models.SupportCase]):
         return root.pk
 
     @staticmethod
-    def resolve_rating(root: models.SupportCase, _info: ResolveInfo) -> Any:
-        survey = models.CaseSurvey.objects.filter(case_id=root.pk, rating__isnull=False).first()
-        if survey is None:
-            return None
-        return {"rating": survey.rating, "comment": survey.comment, "rated_at": survey.rated_at}
+    def resolve_rating(root: models.SupportCase, info: ResolveInfo) -> Any:
+        def rating(surveys: list[models.CaseSurvey]) -> dict[str, Any] | None:
+            rated = [survey for survey in surveys if survey.rating is not None]
+            if not rated:
+                return None
+            return {"rating": rated[0].rating, "comment": rated[0].comment, "rated_at": rated[0].rated_at}
+
+        return SurveysByCaseIdLoader(info.context).load(root.pk).then(rating)
 
     @staticmethod
     def resolve_service_level(root: models.SupportCase, info: ResolveInfo) -> dict[str, Any] | None:
