@@ -7,11 +7,16 @@ import datetime
 
 from django.db import models
 
-from .delay_rules import DelayStage
-from .permissions import MANAGE_SUPPORT_CODENAME, register_saleor_permission
+from saleor_support_plugin.core.constants import MANAGE_SUPPORT_CODENAME
+from saleor_support_plugin.email.delivery import DeliveryStatus
 
-# Before Saleor's GraphQL builds its PermissionEnum (see permissions.py).
-register_saleor_permission()
+
+class DelayStage(models.TextChoices):
+    NOT_SHIPPED = "not_shipped", "Not shipped within the handling time"
+    DELIVERY_OVERDUE = "delivery_overdue", "Shipment past its promised delivery date"
+    APPROVAL_PENDING = "approval_pending", "Fulfillment waiting for approval too long"
+    # Not an email: a support case opened for an order still late this many days after it became late.
+    ESCALATION = "escalation", "Still late: support case opened"
 
 
 class DelayWatch(models.Model):
@@ -37,17 +42,8 @@ class DelayWatch(models.Model):
         return f"{self.order_id} {self.stage} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
-class DelayNoticeStatus(models.TextChoices):
-    PENDING = "pending", "Queued"
-    SENDING = "sending", "Sending"
-    RETRYING = "retrying", "Waiting to retry"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Not sent"
-    ESCALATED = "escalated", "Support case opened"
-    # Claimed, then its worker died before recording the outcome: the provider may have accepted it, so it
-    # is never sent again; staff see it as not sent.
-    INTERRUPTED = "interrupted", "Interrupted mid-send"
+# A delay notice's status is its email's delivery status (email/delivery.py).
+DelayNoticeStatus = DeliveryStatus
 
 
 class DelayNotice(models.Model):
@@ -68,7 +64,7 @@ class DelayNotice(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     failure_reason = models.TextField(blank=True)
-    # Set by the claim (email_delivery.py): when, and by which Celery task, the send started.
+    # Set by the claim (email/delivery.py): when, and by which Celery task, the send started.
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=255, blank=True)
     # When a transient failure's retry is due; the periodic scan re-queues a retry that never came.
@@ -491,3 +487,14 @@ class CheckInOptOut(models.Model):
 
 
 # --- end feedback
+
+
+class OrderChangesRead(models.Model):
+    """How far the scan has read Saleor's orders by their `updated_at`: one row, the reconciliation's cursor
+    (delays/order_changes.reconcile_order_changes)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    read_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.read_until:%Y-%m-%d %H:%M:%S}"

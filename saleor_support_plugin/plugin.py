@@ -8,22 +8,29 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
-from . import constants as c
-from .config import DEFAULTS, SupportSettings, settings_for, validate_configuration
-from .dashboard.manifest import MANIFEST_PATH, plugin_url
-from .dashboard.status import support_status
-from .dashboard.views import handle_app_request, public_base_url
-from .inbound_webhook import handle_inbound_request
-from .runtime import SupportRuntime
-from .saleor_gateway import SaleorOrderGateway
-from .tasks import anonymize_customer_cases_task, enqueue_order_change
+from saleor_support_plugin.core import constants as c
+from saleor_support_plugin.core.config import DEFAULTS, SupportSettings, settings_for
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.dashboard.manifest import MANIFEST_PATH, plugin_url, public_base_url
+from saleor_support_plugin.dashboard.status import support_status
+from saleor_support_plugin.dashboard.views import handle_app_request
+from saleor_support_plugin.host.configuration import validate_configuration
+from saleor_support_plugin.host.saleor_gateway import SaleorOrderGateway
+from saleor_support_plugin.inbound.webhook import handle_inbound_request
+from saleor_support_plugin.tasks import anonymize_customer_cases_task, enqueue_order_change
+
+if TYPE_CHECKING:
+    from saleor.account.models import User
+    from saleor.order.models import Fulfillment, Order
+    from saleor.plugins.models import PluginConfiguration
 
 STRING = ConfigurationTypeField.STRING
 BOOLEAN = ConfigurationTypeField.BOOLEAN
@@ -237,98 +244,94 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
 }
 
 # --- Service levels
-CONFIG_STRUCTURE.update(
-    {
-        c.SUPPORT_OPENING_HOURS: {
-            "type": ConfigurationTypeField.MULTILINE,
-            "label": "Support opening hours",
-            "help_text": (
-                "When response targets count, in the store time zone; holidays above are closed. One line per "
-                "group of days, e.g. 'mon-fri 09:00-17:00' and 'sat 10:00-14:00'; several ranges a day allowed "
-                "(09:00-12:00 13:00-17:00); '24/7' for always. Blank: all day on the business days."
-            ),
-        },
-        c.SERVICE_LEVEL_POLICIES: {
-            "type": ConfigurationTypeField.MULTILINE,
-            "label": "Service-level policies",
-            "help_text": (
-                "Response and resolution targets in business time, one policy a line, e.g. "
-                "'priority=urgent first=1h next=2h resolution=8h' or 'priority=normal channel=phone first=30m' "
-                "(optional category=..., channel=storefront/email/phone/staff/automatic; * for any). Targets "
-                "left out, and cases no line matches, use the first-response and resolution hours above. "
-                "Targets are stamped on a case when it opens; run manage.py support_apply_service_levels to "
-                "apply changed policies to open cases."
-            ),
-        },
-        c.AT_RISK_PERCENT: {
-            "type": STRING,
-            "label": "At risk at (% of a target)",
-            "help_text": "When this share of a target has passed, the assignee (or the staff inbox) is told once.",
-        },
-        c.BREACH_PRIORITY: {
-            "type": STRING,
-            "label": "Priority at breach",
-            "help_text": "A case that misses a target is raised to at least this priority: low, normal, high, urgent.",
-        },
-        c.BREACH_ASSIGNEE: {
-            "type": STRING,
-            "label": "Assign at breach to (staff user id)",
-            "help_text": "Optional: a case that misses a target is assigned to this staff member.",
-        },
-    }
-)
+CONFIG_STRUCTURE |= {
+    c.SUPPORT_OPENING_HOURS: {
+        "type": ConfigurationTypeField.MULTILINE,
+        "label": "Support opening hours",
+        "help_text": (
+            "When response targets count, in the store time zone; holidays above are closed. One line per "
+            "group of days, e.g. 'mon-fri 09:00-17:00' and 'sat 10:00-14:00'; several ranges a day allowed "
+            "(09:00-12:00 13:00-17:00); '24/7' for always. Blank: all day on the business days."
+        ),
+    },
+    c.SERVICE_LEVEL_POLICIES: {
+        "type": ConfigurationTypeField.MULTILINE,
+        "label": "Service-level policies",
+        "help_text": (
+            "Response and resolution targets in business time, one policy a line, e.g. "
+            "'priority=urgent first=1h next=2h resolution=8h' or 'priority=normal channel=phone first=30m' "
+            "(optional category=..., channel=storefront/email/phone/staff/automatic; * for any). Targets "
+            "left out, and cases no line matches, use the first-response and resolution hours above. "
+            "Targets are stamped on a case when it opens; run manage.py support_apply_service_levels to "
+            "apply changed policies to open cases."
+        ),
+    },
+    c.AT_RISK_PERCENT: {
+        "type": STRING,
+        "label": "At risk at (% of a target)",
+        "help_text": "When this share of a target has passed, the assignee (or the staff inbox) is told once.",
+    },
+    c.BREACH_PRIORITY: {
+        "type": STRING,
+        "label": "Priority at breach",
+        "help_text": "A case that misses a target is raised to at least this priority: low, normal, high, urgent.",
+    },
+    c.BREACH_ASSIGNEE: {
+        "type": STRING,
+        "label": "Assign at breach to (staff user id)",
+        "help_text": "Optional: a case that misses a target is assigned to this staff member.",
+    },
+}
 # --- end service levels
 
 # --- Feedback
-CONFIG_STRUCTURE.update(
-    {
-        c.SURVEY_ENABLED: {
-            "type": BOOLEAN,
-            "label": "Survey after resolution",
-            "help_text": "Email the customer a one-click 'How did we do?' survey after a case is resolved.",
-        },
-        c.SURVEY_DELAY_HOURS: {
-            "type": STRING,
-            "label": "Survey delay (hours)",
-            "help_text": "Hours after a case is resolved before its survey is emailed (0-720).",
-        },
-        c.SURVEY_INTERVAL_DAYS: {
-            "type": STRING,
-            "label": "At most one survey per customer in (days)",
-            "help_text": "A customer gets at most one survey in this many days; other resolved cases are not surveyed.",
-        },
-        c.SURVEY_LINK_DAYS: {
-            "type": STRING,
-            "label": "Survey links expire after (days)",
-            "help_text": "An expired rating link changes nothing and says so.",
-        },
-        c.SURVEY_LOW_RATING: {
-            "type": STRING,
-            "label": "Low rating (stars, or fewer)",
-            "help_text": "A rating of this many stars or fewer flags the case for a person.",
-        },
-        c.SURVEY_LOW_RATING_ACTION: {
-            "type": STRING,
-            "label": "On a low rating",
-            "help_text": "'note': an internal note on the case; 'reopen': the note, and the case is reopened.",
-        },
-        c.CHECK_IN_ENABLED: {
-            "type": BOOLEAN,
-            "label": "Check in after delivery",
-            "help_text": (
-                "Email the customer once, some days after an order is delivered (a fulfillment's "
-                f"'{c.DELIVERED_AT_METADATA_KEY}' metadata), asking whether all is well: 'all good', or "
-                "'something is wrong', which opens a case. Never for an order with an open case or a return, and "
-                "never to a customer who opted out (a link in every check-in)."
-            ),
-        },
-        c.CHECK_IN_DAYS: {
-            "type": STRING,
-            "label": "Check in after (days)",
-            "help_text": "Days after the delivery of the order's last shipment (1-90).",
-        },
-    }
-)
+CONFIG_STRUCTURE |= {
+    c.SURVEY_ENABLED: {
+        "type": BOOLEAN,
+        "label": "Survey after resolution",
+        "help_text": "Email the customer a one-click 'How did we do?' survey after a case is resolved.",
+    },
+    c.SURVEY_DELAY_HOURS: {
+        "type": STRING,
+        "label": "Survey delay (hours)",
+        "help_text": "Hours after a case is resolved before its survey is emailed (0-720).",
+    },
+    c.SURVEY_INTERVAL_DAYS: {
+        "type": STRING,
+        "label": "At most one survey per customer in (days)",
+        "help_text": "A customer gets at most one survey in this many days; other resolved cases are not surveyed.",
+    },
+    c.SURVEY_LINK_DAYS: {
+        "type": STRING,
+        "label": "Survey links expire after (days)",
+        "help_text": "An expired rating link changes nothing and says so.",
+    },
+    c.SURVEY_LOW_RATING: {
+        "type": STRING,
+        "label": "Low rating (stars, or fewer)",
+        "help_text": "A rating of this many stars or fewer flags the case for a person.",
+    },
+    c.SURVEY_LOW_RATING_ACTION: {
+        "type": STRING,
+        "label": "On a low rating",
+        "help_text": "'note': an internal note on the case; 'reopen': the note, and the case is reopened.",
+    },
+    c.CHECK_IN_ENABLED: {
+        "type": BOOLEAN,
+        "label": "Check in after delivery",
+        "help_text": (
+            "Email the customer once, some days after an order is delivered (a fulfillment's "
+            f"'{c.DELIVERED_AT_METADATA_KEY}' metadata), asking whether all is well: 'all good', or "
+            "'something is wrong', which opens a case. Never for an order with an open case or a return, and "
+            "never to a customer who opted out (a link in every check-in)."
+        ),
+    },
+    c.CHECK_IN_DAYS: {
+        "type": STRING,
+        "label": "Check in after (days)",
+        "help_text": "Days after the delivery of the order's last shipment (1-90).",
+    },
+}
 # --- end feedback
 
 
@@ -368,7 +371,7 @@ class SupportPlugin(BasePlugin):
         return settings_for(self.configuration)
 
     @classmethod
-    def validate_plugin_configuration(cls, plugin_configuration: Any, **kwargs: Any) -> None:
+    def validate_plugin_configuration(cls, plugin_configuration: PluginConfiguration, **kwargs: Any) -> None:
         from django.core.exceptions import ValidationError
 
         try:
@@ -381,25 +384,25 @@ class SupportPlugin(BasePlugin):
                 }
             ) from error
 
-    def webhook(self, request: Any, path: str, previous_value: Any) -> Any:
+    def webhook(self, request: HttpRequest, path: str, previous_value: Any) -> HttpResponse | Any:
         """`/plugins/global/saleor.support/inbound/`: received mail from the email provider;
         `…/app/…`: the Dashboard app's manifest, widget and pages."""
         runtime = SupportRuntime(active=self.active, settings=self.support_settings, gateway=SaleorOrderGateway())
         if path.strip("/") == "inbound":
             return handle_inbound_request(request, runtime)
         if path.strip("/").startswith("feedback/"):  # survey links (feedback/views.py)
-            from .feedback.views import handle_feedback_request
+            from saleor_support_plugin.feedback.views import handle_feedback_request
 
             return handle_feedback_request(request, path, runtime)
         if path.strip("/").startswith("app/"):
             # Imported here: it loads Saleor's GraphQL modules, which must not be imported before the schema
             # is extended in `ready()`.
-            from .dashboard.app_auth import SaleorStaffAccess
+            from saleor_support_plugin.dashboard.app_auth import SaleorStaffAccess
 
             return handle_app_request(request, path, runtime, SaleorStaffAccess())
         return previous_value
 
-    def resolve_plugin_configuration(self, request: Any) -> Any:
+    def resolve_plugin_configuration(self, request: HttpRequest) -> list[dict[str, Any]]:
         """The stored configuration, with the read-only status fields filled in live."""
         from saleor.graphql.core.context import get_database_connection_name
 
@@ -421,48 +424,54 @@ class SupportPlugin(BasePlugin):
         transaction.on_commit(lambda: enqueue_order_change(str(order_id)))
         return previous_value
 
-    def order_created(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_created(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_confirmed(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_confirmed(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_fully_paid(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_fully_paid(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_updated(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_updated(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_cancelled(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_cancelled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_expired(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_expired(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_fulfilled(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_fulfilled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_bulk_created(self, orders: list[Any], previous_value: Any) -> Any:
+    def order_bulk_created(self, orders: list[Order], previous_value: Any) -> Any:
         for order in orders:
             self._watch(order.pk, previous_value)
         return previous_value
 
-    def fulfillment_created(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+    def fulfillment_created(
+        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
+    ) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def fulfillment_approved(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+    def fulfillment_approved(
+        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
+    ) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def fulfillment_canceled(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+    def fulfillment_canceled(
+        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
+    ) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def fulfillment_metadata_updated(self, fulfillment: Any, previous_value: Any) -> Any:
+    def fulfillment_metadata_updated(self, fulfillment: Fulfillment, previous_value: Any) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def order_refunded(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_refunded(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def customer_deleted(self, customer: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def customer_deleted(self, customer: User, previous_value: Any, webhooks: Any = None) -> Any:
         # No `self.active` check needed here: Saleor calls hooks of active plugins only.
         customer_id, email = customer.pk, customer.email
         transaction.on_commit(lambda: anonymize_customer_cases_task.delay(customer_id, email))

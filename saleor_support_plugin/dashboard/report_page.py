@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..config import SupportSettings
-from ..feedback.ratings import rating_figures
-from ..models import SupportCase
-from ..service_levels.report import GROUPS, Period, Report, ReportRow, support_report
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.feedback.ratings import rating_figures
+from saleor_support_plugin.models import SupportCase
+from saleor_support_plugin.service_levels.report import GROUPS, Period, Report, ReportRow, support_report
 
 DEFAULT_WEEKS = 8
 CSV_COLUMNS = (

@@ -20,12 +20,15 @@ from anymail.message import AnymailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..cases import Actor, CaseError, CaseOrder, clean_body, open_case
-from ..config import SupportSettings
-from ..email_delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
-from ..email_templates import AUTOMATIC_HEADERS, EMAIL_TAG, render_email, sender_domain
-from ..mail import from_address
-from ..models import (
+from saleor_support_plugin.cases.service import Actor, CaseError, CaseOrder, clean_body, open_case
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.orders import FULFILLMENT_CANCELED, RETURN_FULFILLMENT_STATUSES, OrderSnapshot
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.email.delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
+from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, render_email, sender_domain
+from saleor_support_plugin.email.transport import from_address
+from saleor_support_plugin.feedback.links import check_in_url
+from saleor_support_plugin.models import (
     OPEN_CASE_STATUSES,
     AuthorType,
     CaseCategory,
@@ -35,9 +38,6 @@ from ..models import (
     OrderCheckIn,
     SupportCase,
 )
-from ..orders import FULFILLMENT_CANCELED, RETURN_FULFILLMENT_STATUSES, OrderSnapshot
-from ..runtime import SupportRuntime
-from .links import check_in_url
 
 SCHEDULED = "scheduled"
 PENDING = "pending"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import CaseSurvey, SupportCase
+from saleor_support_plugin.models import CaseSurvey, SupportCase
 
 GOOD_RATING = 4
 

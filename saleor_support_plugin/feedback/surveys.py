@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from .. import constants as c
-from ..case_emails import queue_email
-from ..cases import SYSTEM, CaseError, add_message, change_case, check_text
-from ..config import SupportSettings
-from ..models import CaseEmailKind, CaseStatus, CaseSurvey, SupportCase, SurveyStatus
+from saleor_support_plugin.cases.emails import queue_email
+from saleor_support_plugin.cases.service import SYSTEM, CaseError, add_message, change_case, check_text
+from saleor_support_plugin.core import constants as c
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.models import CaseEmailKind, CaseStatus, CaseSurvey, SupportCase, SurveyStatus
 
 CATCH_UP = datetime.timedelta(days=7)
 BATCH = 500
@@ -94,7 +95,7 @@ def rate(
 ) -> Rated:
     """Record the customer's rating (1-5) once, and a comment with it if given."""
     if not 1 <= rating <= 5:
-        raise CaseError("Rate from 1 to 5.", "invalid", "rating")
+        raise CaseError("Rate from 1 to 5.", Code.INVALID, "rating")
     comment = _clean_comment(comment)
     with transaction.atomic():
         survey = CaseSurvey.objects.select_for_update().get(pk=survey.pk)
@@ -115,7 +116,7 @@ def survey_for_rating(case: SupportCase, now: datetime.datetime) -> CaseSurvey:
     """The case's survey, for a rating given from the storefront; a case rated before any survey was emailed
     gets one recorded as not sent (so none is emailed after)."""
     if case.is_open:
-        raise CaseError("Only a resolved or closed case can be rated.", "invalid", "id")
+        raise CaseError("Only a resolved or closed case can be rated.", Code.INVALID, "id")
     survey, _created = CaseSurvey.objects.get_or_create(
         case=case,
         defaults={
@@ -132,7 +133,7 @@ def add_comment(survey: CaseSurvey, comment: str, now: datetime.datetime) -> boo
     """The comment box after a rating: kept once (False when the survey is not rated or has a comment)."""
     comment = _clean_comment(comment)
     if not comment:
-        raise CaseError("Write a comment.", "required", "comment")
+        raise CaseError("Write a comment.", Code.REQUIRED, "comment")
     with transaction.atomic():
         survey = CaseSurvey.objects.select_for_update().get(pk=survey.pk)
         if survey.rating is None or survey.comment:
@@ -147,7 +148,7 @@ def add_comment(survey: CaseSurvey, comment: str, now: datetime.datetime) -> boo
 def _clean_comment(comment: str) -> str:
     comment = check_text((comment or "").replace("\r\n", "\n").strip(), "comment")
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise CaseError(f"A comment can have at most {COMMENT_MAX_LENGTH} characters.", "invalid", "comment")
+        raise CaseError(f"A comment can have at most {COMMENT_MAX_LENGTH} characters.", Code.INVALID, "comment")
     return comment
 
 

@@ -13,12 +13,18 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import escape
 
-from ..cases import CaseError
-from ..models import CaseSurvey, OrderCheckIn
-from ..runtime import SupportRuntime
-from .check_ins import Answered, answer, opt_out
-from .links import CHECK_IN_PATH, FEEDBACK_PATH, LinkError, read_check_in_token, read_token
-from .surveys import Rated, add_comment, rate
+from saleor_support_plugin.cases.service import CaseError
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.feedback.check_ins import Answered, answer, opt_out
+from saleor_support_plugin.feedback.links import (
+    CHECK_IN_PATH,
+    FEEDBACK_PATH,
+    LinkError,
+    read_check_in_token,
+    read_token,
+)
+from saleor_support_plugin.feedback.surveys import Rated, add_comment, rate
+from saleor_support_plugin.models import CaseSurvey, OrderCheckIn
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

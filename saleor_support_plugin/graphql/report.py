@@ -12,8 +12,8 @@ from saleor.account.models import User
 from saleor.graphql.core.scalars import DateTime
 from saleor.graphql.core.types import BaseInputObjectType, BaseObjectType, NonNullList
 
-from ..service_levels.report import GROUPS, Percentiles, Period, Report, ReportRow, support_report
-from .doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.service_levels.report import GROUPS, Percentiles, Period, Report, ReportRow, support_report
 
 SupportReportGroupByEnum = graphene.Enum.from_enum(
     Enum("SupportReportGroupByEnum", [(name.upper(), name) for name in GROUPS]),  # type: ignore[misc]
@@ -137,7 +137,7 @@ def period_of(data: dict[str, Any]) -> Period:
 
 
 def run_report(cases: Any, period: Period, group_by: str, timezone_name: str, database: str) -> dict[str, Any]:
-    from ..feedback.ratings import rating_figures
+    from saleor_support_plugin.feedback.ratings import rating_figures
 
     report = support_report(period, group_by, cases, timezone_name, rating_figures, database)
     return report_data(report, database)

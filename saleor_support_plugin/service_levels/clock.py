@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from .hours import ZERO, OpeningHours
-from .policies import TARGETS, Policy
+from saleor_support_plugin.core.business_hours import ZERO, OpeningHours
+from saleor_support_plugin.core.service_policies import TARGETS, Policy
 
 STOPPED_STATUSES = ("waiting_on_customer", "resolved", "closed")
 FINISHED_STATUSES = ("resolved", "closed")

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 
-from ..models import CaseChange, CaseMessage, DelayNotice, SupportCase
+from saleor_support_plugin.models import CaseChange, CaseMessage, DelayNotice, SupportCase
 
 GROUPS = ("agent", "channel", "category", "priority", "week")
 PERCENTILES = (0.5, 0.75, 0.9)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, Value
 
-from ..models import OPEN_CASE_STATUSES, ServiceLevelEvent, ServiceLevelEventKind, SupportCase
-from .clock import due_field, risk_field
+from saleor_support_plugin.models import OPEN_CASE_STATUSES, ServiceLevelEvent, ServiceLevelEventKind, SupportCase
+from saleor_support_plugin.service_levels.clock import due_field, risk_field
 
 TARGET_NAMES = {"first_response": "first response", "next_response": "next response", "resolution": "resolution"}
 # A breach is looked at first: a case found both at risk and breached in one scan is escalated only.

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from saleor_support_plugin.cases import Actor, add_message, change_case
+from saleor_support_plugin.cases.service import Actor, add_message, change_case
 from saleor_support_plugin.dashboard.manifest import build_manifest
 from saleor_support_plugin.models import AuthorType, CaseStatus
 

@@ -11,11 +11,11 @@ import pytest
 from django.core import mail
 from django.test import RequestFactory
 
-from saleor_support_plugin.cases import SYSTEM, CaseOrder, open_case
+from saleor_support_plugin.cases.service import SYSTEM, CaseOrder, open_case
+from saleor_support_plugin.delays.order_changes import handle_order_change
 from saleor_support_plugin.feedback.check_ins import schedule_check_in, send_due_check_ins
 from saleor_support_plugin.feedback.views import handle_feedback_request
 from saleor_support_plugin.models import CaseChannel, CheckInAnswer, OrderCheckIn, SupportCase
-from saleor_support_plugin.order_changes import handle_order_change
 from saleor_support_plugin.tasks import enqueue_check_in_delivery
 from tests.conftest import MONDAY, make_order, shipped
 

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 from freezegun import freeze_time
 
-from saleor_support_plugin.constants import DELIVERED_AT_METADATA_KEY
+from saleor_support_plugin.core.constants import DELIVERED_AT_METADATA_KEY
 from saleor_support_plugin.models import OrderCheckIn, SupportCase
 from saleor_support_plugin.tasks import order_changed_task, scan_delays_task
 

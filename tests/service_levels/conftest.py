@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from saleor_support_plugin.business_days import BusinessCalendar
-from saleor_support_plugin.runtime import SupportRuntime
-from saleor_support_plugin.service_levels.policies import Policy
+from saleor_support_plugin.core.business_days import BusinessCalendar
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.core.service_policies import Policy
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = datetime.timedelta(hours=1)

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from saleor_support_plugin.cases import Actor, CaseOrder, add_message, change_case, is_overdue, open_case
+from saleor_support_plugin.cases.service import Actor, CaseOrder, add_message, change_case, is_overdue, open_case
+from saleor_support_plugin.core.service_policies import Policy
 from saleor_support_plugin.models import AuthorType, CaseChannel, CasePriority, CaseStatus, SupportCase
-from saleor_support_plugin.service_levels.policies import Policy
 from tests.order_store import CURRENT
 
 from .conftest import HOUR, berlin

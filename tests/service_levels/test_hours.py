@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saleor_support_plugin.service_levels.hours import OpeningHours, OpeningHoursError, parse_opening_hours
+from saleor_support_plugin.core.business_hours import OpeningHours, OpeningHoursError, parse_opening_hours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

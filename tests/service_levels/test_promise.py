@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from saleor_support_plugin.cases import Actor, CaseOrder, open_case
+from saleor_support_plugin.cases.service import Actor, CaseOrder, open_case
+from saleor_support_plugin.core.business_hours import parse_opening_hours
+from saleor_support_plugin.core.service_policies import promise
 from saleor_support_plugin.models import AuthorType, CaseChannel, CaseEmailKind
-from saleor_support_plugin.service_levels.hours import parse_opening_hours
-from saleor_support_plugin.service_levels.policies import promise
 
 from .conftest import berlin
 

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from saleor_support_plugin.case_queries import CaseFilter, filter_cases
-from saleor_support_plugin.cases import Actor, CaseOrder, add_message, change_case, open_case
+from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
+from saleor_support_plugin.cases.service import Actor, CaseOrder, add_message, change_case, open_case
 from saleor_support_plugin.models import AuthorType, CaseChannel, CaseMessage, CasePriority, CaseStatus, SupportCase
 from saleor_support_plugin.service_levels.report import Period, support_report
 

@@ -9,7 +9,14 @@ import uuid
 import pytest
 from django.core import mail
 
-from saleor_support_plugin.cases import Actor, CaseOrder, add_message, change_case, check_service_levels, open_case
+from saleor_support_plugin.cases.service import (
+    Actor,
+    CaseOrder,
+    add_message,
+    change_case,
+    check_service_levels,
+    open_case,
+)
 from saleor_support_plugin.models import (
     AuthorType,
     CaseChange,

@@ -7,12 +7,18 @@ from django.db import transaction
 from django.utils import timezone
 from saleor.graphql.core import ResolveInfo
 
-from ...error_codes import SupportErrorCode as Code
-from ...feedback.surveys import Rated, rate, survey_for_rating
-from ..access import get_viewer
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..types import SupportCase
-from .common import SupportError, SupportMutation, domain_errors, error, guest_arguments
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.feedback.surveys import Rated, rate, survey_for_rating
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.mutations.common import (
+    SupportError,
+    SupportMutation,
+    domain_errors,
+    error,
+    guest_arguments,
+)
+from saleor_support_plugin.graphql.types import SupportCase
 
 
 class SupportCaseRate(SupportMutation):

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ...cases import reapply_service_levels
-from ...runtime import load_runtime
+from saleor_support_plugin.cases.service import reapply_service_levels
+from saleor_support_plugin.core.runtime import load_runtime
 
 
 class Command(BaseCommand):
