@@ -3,6 +3,8 @@ the support domain works (and is tested) without Saleor and its records outlive 
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 
 from saleor_support_plugin.core.constants import MANAGE_SUPPORT_CODENAME
@@ -161,6 +163,28 @@ class SupportCase(models.Model):
     resolution_due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     language_code = models.CharField(max_length=35, default="en")
+    # --- Service levels (service_levels/clock.py): targets stamped at opening, in business time.
+    service_level_policy = models.CharField(max_length=200, blank=True)
+    first_response_target = models.DurationField(null=True, blank=True)
+    next_response_target = models.DurationField(null=True, blank=True)
+    resolution_target = models.DurationField(null=True, blank=True)
+    first_response_risk_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    next_response_risk_at = models.DateTimeField(null=True, blank=True)
+    next_response_started_at = models.DateTimeField(null=True, blank=True)
+    # The customer message that started the running next-response target (at-risk/breach once per cycle).
+    next_response_cycle = models.BigIntegerField(default=0)
+    resolution_risk_at = models.DateTimeField(null=True, blank=True)
+    # Set while the clock stands still (waiting on the customer, resolved, closed); the business time it
+    # stood still before is summed in `paused_time`.
+    clock_stopped_at = models.DateTimeField(null=True, blank=True)
+    paused_time = models.DurationField(default=datetime.timedelta(0))
+    # Measured business time to the first staff reply and to resolution (pauses left out).
+    first_response_time = models.DurationField(null=True, blank=True)
+    resolution_time = models.DurationField(null=True, blank=True)
+    # Public staff replies so far (the report's replies per resolution).
+    staff_replies = models.PositiveIntegerField(default=0)
+    # --- end service levels
 
     class Meta:
         constraints = [
@@ -170,7 +194,11 @@ class SupportCase(models.Model):
                 name="support_case_one_open_per_order_topic",
             ),
         ]
-        indexes = [models.Index(fields=["status", "first_response_due_at"], name="support_case_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "first_response_due_at"], name="support_case_status_due_idx"),
+            models.Index(fields=["created_at"], name="support_case_created_idx"),
+            models.Index(fields=["resolved_at"], name="support_case_resolved_idx"),
+        ]
         permissions = [(MANAGE_SUPPORT_CODENAME, "Manage customer support cases.")]
 
     def __str__(self) -> str:
@@ -218,6 +246,8 @@ class CaseChange(models.Model):
 
     class Meta:
         ordering = ("created_at", "pk")
+        # The support report reads status changes of a period.
+        indexes = [models.Index(fields=["field", "created_at"], name="support_casechange_field_idx")]
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} -> {self.new_value}"
@@ -257,6 +287,9 @@ class CaseEmailKind(models.TextChoices):
     REPLY = "reply", "Staff reply to the customer"
     STAFF_NOTIFICATION = "staff_notification", "Customer message to staff"
     RESOLVED = "resolved", "Case resolved, to the customer"
+    AT_RISK = "at_risk", "Service level at risk, to staff"
+    BREACHED = "breached", "Service level breached, to staff"
+    SURVEY = "survey", "Satisfaction survey, to the customer"
 
 
 class CaseEmail(RecordedEmail):
@@ -268,6 +301,8 @@ class CaseEmail(RecordedEmail):
         CaseMessage, null=True, blank=True, related_name="emails", on_delete=models.CASCADE
     )
     kind = models.CharField(max_length=24, choices=CaseEmailKind.choices)
+    # What a staff alert is about (the service-level target), shown in the email.
+    detail = models.CharField(max_length=64, blank=True, default="")
     dedupe_key = models.CharField(max_length=128, unique=True)
 
     class Meta:
@@ -347,6 +382,118 @@ class GuestCaseOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip}"
+
+
+class ServiceLevelEventKind(models.TextChoices):
+    AT_RISK = "at_risk", "At risk"
+    BREACHED = "breached", "Breached"
+
+
+class ServiceLevelEvent(models.Model):
+    """A target of a case that came to be at risk or was breached: recorded once per target and cycle (the
+    unique constraint), so staff are told once and the case is escalated once, however often the scan runs."""
+
+    case = models.ForeignKey(SupportCase, related_name="service_level_events", on_delete=models.CASCADE)
+    target = models.CharField(max_length=16)
+    kind = models.CharField(max_length=16, choices=ServiceLevelEventKind.choices)
+    cycle = models.BigIntegerField(default=0)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "target", "kind", "cycle"], name="support_slevent_once_per_target_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} {self.target} {self.kind}"
+
+
+# --- Feedback (feedback/)
+class SurveyStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not sent"
+
+
+class CaseSurvey(models.Model):
+    """The one satisfaction survey of a resolved case (the one-to-one key makes a second impossible), and the
+    customer's rating and comment once given."""
+
+    case = models.OneToOneField(SupportCase, related_name="survey", on_delete=models.CASCADE)
+    recipient = models.EmailField(blank=True)
+    status = models.CharField(max_length=16, choices=SurveyStatus.choices)
+    reason = models.CharField(max_length=256, blank=True)
+    # Where the survey's links point: the plugin's URL as Saleor serves it.
+    base_url = models.CharField(max_length=512, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    rated_via = models.CharField(max_length=16, blank=True)
+    commented_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "created_at"], name="support_survey_recipient_idx"),
+            models.Index(fields=["sent_at"], name="support_survey_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"survey of case {self.case_id} ({self.status}, rating {self.rating})"
+
+
+class CheckInAnswer(models.TextChoices):
+    ALL_GOOD = "all_good", "All good"
+    PROBLEM = "problem", "Something is wrong"
+
+
+class OrderCheckIn(models.Model):
+    """The one post-delivery check-in of an order (the unique order id makes a second impossible): scheduled
+    when the order is delivered, emailed when due unless something speaks against it, answered once."""
+
+    order_id = models.UUIDField(unique=True)
+    order_number = models.CharField(max_length=32, blank=True)
+    recipient = models.EmailField(blank=True)
+    language_code = models.CharField(max_length=35, blank=True)
+    send_after = models.DateTimeField()
+    # "scheduled" until due, then a delivery status as a delay notice has (email_delivery.py).
+    status = models.CharField(max_length=16, default="scheduled")
+    base_url = models.CharField(max_length=512, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_id = models.CharField(max_length=255, blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    failure_reason = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=16, choices=CheckInAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(SupportCase, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "send_after"], name="support_checkin_due_idx")]
+
+    def __str__(self) -> str:
+        return f"check-in of order #{self.order_number} ({self.status})"
+
+
+class CheckInOptOut(models.Model):
+    """A customer who asked for no more check-ins (the link in every check-in email)."""
+
+    email = models.CharField(max_length=254, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
+# --- end feedback
 
 
 class OrderChangesRead(models.Model):

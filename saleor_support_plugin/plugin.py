@@ -243,6 +243,97 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
     },
 }
 
+# --- Service levels
+CONFIG_STRUCTURE |= {
+    c.SUPPORT_OPENING_HOURS: {
+        "type": ConfigurationTypeField.MULTILINE,
+        "label": "Support opening hours",
+        "help_text": (
+            "When response targets count, in the store time zone; holidays above are closed. One line per "
+            "group of days, e.g. 'mon-fri 09:00-17:00' and 'sat 10:00-14:00'; several ranges a day allowed "
+            "(09:00-12:00 13:00-17:00); '24/7' for always. Blank: all day on the business days."
+        ),
+    },
+    c.SERVICE_LEVEL_POLICIES: {
+        "type": ConfigurationTypeField.MULTILINE,
+        "label": "Service-level policies",
+        "help_text": (
+            "Response and resolution targets in business time, one policy a line, e.g. "
+            "'priority=urgent first=1h next=2h resolution=8h' or 'priority=normal channel=phone first=30m' "
+            "(optional category=..., channel=storefront/email/phone/staff/automatic; * for any). Targets "
+            "left out, and cases no line matches, use the first-response and resolution hours above. "
+            "Targets are stamped on a case when it opens; run manage.py support_apply_service_levels to "
+            "apply changed policies to open cases."
+        ),
+    },
+    c.AT_RISK_PERCENT: {
+        "type": STRING,
+        "label": "At risk at (% of a target)",
+        "help_text": "When this share of a target has passed, the assignee (or the staff inbox) is told once.",
+    },
+    c.BREACH_PRIORITY: {
+        "type": STRING,
+        "label": "Priority at breach",
+        "help_text": "A case that misses a target is raised to at least this priority: low, normal, high, urgent.",
+    },
+    c.BREACH_ASSIGNEE: {
+        "type": STRING,
+        "label": "Assign at breach to (staff user id)",
+        "help_text": "Optional: a case that misses a target is assigned to this staff member.",
+    },
+}
+# --- end service levels
+
+# --- Feedback
+CONFIG_STRUCTURE |= {
+    c.SURVEY_ENABLED: {
+        "type": BOOLEAN,
+        "label": "Survey after resolution",
+        "help_text": "Email the customer a one-click 'How did we do?' survey after a case is resolved.",
+    },
+    c.SURVEY_DELAY_HOURS: {
+        "type": STRING,
+        "label": "Survey delay (hours)",
+        "help_text": "Hours after a case is resolved before its survey is emailed (0-720).",
+    },
+    c.SURVEY_INTERVAL_DAYS: {
+        "type": STRING,
+        "label": "At most one survey per customer in (days)",
+        "help_text": "A customer gets at most one survey in this many days; other resolved cases are not surveyed.",
+    },
+    c.SURVEY_LINK_DAYS: {
+        "type": STRING,
+        "label": "Survey links expire after (days)",
+        "help_text": "An expired rating link changes nothing and says so.",
+    },
+    c.SURVEY_LOW_RATING: {
+        "type": STRING,
+        "label": "Low rating (stars, or fewer)",
+        "help_text": "A rating of this many stars or fewer flags the case for a person.",
+    },
+    c.SURVEY_LOW_RATING_ACTION: {
+        "type": STRING,
+        "label": "On a low rating",
+        "help_text": "'note': an internal note on the case; 'reopen': the note, and the case is reopened.",
+    },
+    c.CHECK_IN_ENABLED: {
+        "type": BOOLEAN,
+        "label": "Check in after delivery",
+        "help_text": (
+            "Email the customer once, some days after an order is delivered (a fulfillment's "
+            f"'{c.DELIVERED_AT_METADATA_KEY}' metadata), asking whether all is well: 'all good', or "
+            "'something is wrong', which opens a case. Never for an order with an open case or a return, and "
+            "never to a customer who opted out (a link in every check-in)."
+        ),
+    },
+    c.CHECK_IN_DAYS: {
+        "type": STRING,
+        "label": "Check in after (days)",
+        "help_text": "Days after the delivery of the order's last shipment (1-90).",
+    },
+}
+# --- end feedback
+
 
 for _template, _variables in c.EMAIL_TEMPLATE_VARIABLES.items():
     _title = _template.replace("_", " ").capitalize()
@@ -299,6 +390,10 @@ class SupportPlugin(BasePlugin):
         runtime = SupportRuntime(active=self.active, settings=self.support_settings, gateway=SaleorOrderGateway())
         if path.strip("/") == "inbound":
             return handle_inbound_request(request, runtime)
+        if path.strip("/").startswith("feedback/"):  # survey links (feedback/views.py)
+            from saleor_support_plugin.feedback.views import handle_feedback_request
+
+            return handle_feedback_request(request, path, runtime)
         if path.strip("/").startswith("app/"):
             # Imported here: it loads Saleor's GraphQL modules, which must not be imported before the schema
             # is extended in `ready()`.

@@ -27,8 +27,10 @@ from saleor_support_plugin.delays.notices import deliver_delay_notice
 from saleor_support_plugin.delays.order_changes import handle_order_change, reconcile_order_changes
 from saleor_support_plugin.delays.scan import open_cases_for_late_orders, recover_deliveries, scan_delays
 from saleor_support_plugin.email.delivery import Delivery
+from saleor_support_plugin.feedback.check_ins import deliver_check_in, send_due_check_ins
+from saleor_support_plugin.feedback.surveys import send_due_surveys
 from saleor_support_plugin.host.saleor_compat import allow_writer
-from saleor_support_plugin.models import CaseEmail, DelayNotice
+from saleor_support_plugin.models import CaseEmail, DelayNotice, OrderCheckIn
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +187,9 @@ def scan_delays_task() -> None:
     summary = scan_delays(now, enqueue_notice_delivery)
     cases_opened = open_cases_for_late_orders(runtime, now)
     recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
-    escalated = escalate_overdue_cases(now)
+    escalated = escalate_overdue_cases(now, runtime.settings)
+    send_due_surveys(now, runtime.settings, runtime.gateway.plugin_base_url())  # feedback: surveys
+    send_due_check_ins(now, runtime, enqueue_check_in_delivery)  # feedback: check-ins after delivery
     submissions.forget_old(now)
     if summary.due or cases_opened or escalated or recovered.requeued or recovered.interrupted:
         logger.info(
@@ -238,3 +242,15 @@ def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
 @shared_task(**SEND_TASK_OPTIONS)
 def send_case_emails_task(email_ids: list[int], attempt: int = 0) -> None:
     _split(email_ids, send_case_email_task)
+
+
+# --- Feedback: the check-in after delivery, one task per email like the others.
+def enqueue_check_in_delivery(check_in_ids: list[int]) -> None:
+    for pk in check_in_ids:
+        send_check_in_task.delay(pk)
+
+
+@shared_task(bind=True, **SEND_TASK_OPTIONS)
+@allow_writer()
+def send_check_in_task(self: Task, check_in_id: int) -> None:
+    _deliver_one(self, deliver_check_in, OrderCheckIn, check_in_id)

@@ -84,6 +84,15 @@ def api_error(status: int | None) -> AnymailRequestsAPIError:
     return AnymailRequestsAPIError(f"Provider answered {status}", response=response)
 
 
+@pytest.fixture(autouse=True)
+def default_runtime(support_settings: SupportSettings) -> Iterator[None]:
+    """The runtime a case change reads the opening hours from when its caller does not pass the settings;
+    the `runtime` fixture replaces it."""
+    CURRENT.setdefault("runtime", SupportRuntime(active=True, settings=support_settings, gateway=InMemoryOrders()))
+    yield
+    CURRENT.pop("runtime", None)
+
+
 @pytest.fixture
 def orders() -> InMemoryOrders:
     return InMemoryOrders()

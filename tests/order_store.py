@@ -64,6 +64,9 @@ class InMemoryOrders:
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None:
         self.timeline.append((order_id, message, parameters))
 
+    def plugin_base_url(self) -> str:
+        return "https://api.shop.example/plugins/global/saleor.support/"
+
 
 CURRENT: dict[str, SupportRuntime] = {}
 

@@ -76,11 +76,13 @@ def queue_email(
     recipient: str = "",
     message: CaseMessage | None = None,
     skip: str = "",
+    detail: str = "",
 ) -> CaseEmail | None:
     record, created = CaseEmail.objects.get_or_create(
         dedupe_key=key,
         defaults={
             "case": case,
+            "detail": detail,
             "case_message": message,
             "kind": kind,
             "recipient": recipient,

@@ -27,8 +27,10 @@ class CaseFilter:
 
 
 def overdue_q(now: datetime.datetime) -> Q:
+    """Open, its clock running (not waiting on the customer), and past a target it has not met."""
     response_late = Q(first_response_at__isnull=True, first_response_due_at__lt=now)
-    return Q(status__in=OPEN_CASE_STATUSES) & (response_late | Q(resolution_due_at__lt=now))
+    late = response_late | Q(next_response_due_at__lt=now) | Q(resolution_due_at__lt=now)
+    return Q(status__in=OPEN_CASE_STATUSES, clock_stopped_at__isnull=True) & late
 
 
 def filter_cases(cases: QuerySet[SupportCase], spec: CaseFilter, now: datetime.datetime) -> QuerySet[SupportCase]:

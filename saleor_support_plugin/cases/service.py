@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from saleor_support_plugin.cases import emails as case_emails
 from saleor_support_plugin.cases import rate_limit
-from saleor_support_plugin.cases.queries import overdue_q
+from saleor_support_plugin.core.business_hours import OpeningHours
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.core.orders import OrderSnapshot
+from saleor_support_plugin.core.runtime import load_runtime
 from saleor_support_plugin.core.text import is_storable, whole_number
 from saleor_support_plugin.models import (
     OPEN_CASE_STATUSES,
@@ -29,12 +30,15 @@ from saleor_support_plugin.models import (
     CaseCategory,
     CaseChange,
     CaseChannel,
+    CaseEmailKind,
     CaseMessage,
     CasePriority,
     CaseStatus,
     GuestCaseOpening,
     SupportCase,
 )
+from saleor_support_plugin.service_levels import clock
+from saleor_support_plugin.service_levels.watch import TARGET_NAMES, DueEvent, claim_due_events
 
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
@@ -172,11 +176,14 @@ def fit_body(body: str) -> tuple[str, str]:
 
 
 def due_times(settings: SupportSettings, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """Response-time targets: first response and resolution, in hours counted on business days."""
-    return (
-        settings.calendar.add_business_hours(start, settings.first_response_hours),
-        settings.calendar.add_business_hours(start, settings.resolution_hours),
-    )
+    """Response-time targets of the default policy: first response and resolution, in business time."""
+    policy, hours = settings.default_policy, settings.opening_hours
+    return hours.add(start, policy.first_response), hours.add(start, policy.resolution)
+
+
+def _hours(hours: OpeningHours | None) -> OpeningHours:
+    """The opening hours a clock change is counted in: the caller's, or the active configuration's."""
+    return hours if hours is not None else load_runtime().settings.opening_hours
 
 
 @transaction.atomic
@@ -196,8 +203,7 @@ def open_case(
     language_code: str = "",
 ) -> SupportCase:
     now = timezone.now()
-    first_due, resolution_due = due_times(settings, now)
-    case = SupportCase.objects.create(
+    case = SupportCase(
         order_id=order.id if order else None,
         order_number=order.number if order else "",
         channel_slug=order.channel_slug if order else "",
@@ -210,10 +216,12 @@ def open_case(
         subject=clean_subject(subject),
         created_at=now,
         last_message_at=now,
-        first_response_due_at=first_due,
-        resolution_due_at=resolution_due,
         language_code=language_code or (order.language_code if order else "") or "en",
     )
+    policy = settings.policy_for(priority, category, origin)
+    for name, value in clock.stamp(case, policy, settings.opening_hours, settings.at_risk_share, now).items():
+        setattr(case, name, value)
+    case.save(force_insert=True)
     message = _add_message(case, author, clean_body(body), is_internal=False, at=now)
     case_emails.case_opened(case, message)
     return case
@@ -287,12 +295,19 @@ def _open_topic_case(order_id: uuid.UUID, topic: str) -> SupportCase | None:
 
 
 @transaction.atomic
-def add_message(case: SupportCase, author: Actor, body: str, is_internal: bool = False) -> CaseMessage:
-    """A reply or an internal note, and what it means for the case's status and response targets."""
+def add_message(
+    case: SupportCase,
+    author: Actor,
+    body: str,
+    is_internal: bool = False,
+    settings: SupportSettings | None = None,
+) -> CaseMessage:
+    """A reply or an internal note, and what it means for the case's status and response targets
+    (`settings`: the configuration in force; read from the runtime when not given)."""
     if case.status == CaseStatus.CLOSED and author.type == AuthorType.CUSTOMER:
         raise CaseError("This case is closed: open a new one.", Code.CASE_CLOSED)
     message = _add_message(case, author, clean_body(body), is_internal, timezone.now())
-    _after_message(case, message)
+    _after_message(case, message, settings)
     case_emails.message_added(case, message)
     return message
 
@@ -310,43 +325,56 @@ def _add_message(case: SupportCase, author: Actor, body: str, is_internal: bool,
     )
 
 
-def _after_message(case: SupportCase, message: CaseMessage) -> None:
+def _after_message(case: SupportCase, message: CaseMessage, settings: SupportSettings | None) -> None:
     updates: dict[str, object] = {"last_message_at": message.created_at}
     if message.is_internal or message.author_type == AuthorType.SYSTEM:
         pass
     elif message.author_type == AuthorType.CUSTOMER:
         if case.status != CaseStatus.OPEN:
             updates["status"] = CaseStatus.OPEN  # a customer's answer reopens a waiting or resolved case
+        if case.first_response_at is not None and case.next_response_due_at is None and case.next_response_target:
+            settings = settings or load_runtime().settings
+            share = settings.at_risk_share
+            updates |= clock.customer_wrote(case, settings.opening_hours, share, message.created_at, message.pk)
     else:
-        if case.first_response_at is None:
-            updates["first_response_at"] = message.created_at
+        hours = _hours(settings.opening_hours if settings else None) if case.first_response_at is None else None
+        updates |= clock.staff_replied(case, hours, message.created_at)
         if case.status in (CaseStatus.NEW, CaseStatus.OPEN):
             updates["status"] = CaseStatus.WAITING_ON_CUSTOMER
     actor = Actor(message.author_type, message.author_user_id, message.author_app_id, message.author_name)
-    _apply(case, actor, updates)
+    _apply(case, actor, updates, settings.opening_hours if settings else None)
+
+
+def update_case(case: SupportCase, actor: Actor, **changes: object) -> SupportCase:
+    """Change status, priority, category or assignee; each real change is written to the audit trail."""
+    return change_case(case, actor, changes)
 
 
 @transaction.atomic
-def update_case(case: SupportCase, actor: Actor, **changes: object) -> SupportCase:
-    """Change status, priority, category or assignee; each real change is written to the audit trail."""
+def change_case(
+    case: SupportCase, actor: Actor, changes: Mapping[str, object], settings: SupportSettings | None = None
+) -> SupportCase:
+    """`update_case`, counting the service-level clock in `settings` (the runtime's when not given)."""
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
         raise CaseError(f"Cannot change {', '.join(sorted(unknown))}.", Code.INVALID)
     for name in CHOICES.keys() & changes.keys():
         clean_choice(name, str(changes[name]))
-    _apply(case, actor, changes)
+    _apply(case, actor, dict(changes), settings.opening_hours if settings else None)
     return case
 
 
-def close_case(case: SupportCase, actor: Actor) -> SupportCase:
+def close_case(case: SupportCase, actor: Actor, settings: SupportSettings | None = None) -> SupportCase:
     if case.status == CaseStatus.CLOSED:
         return case
-    return update_case(case, actor, status=CaseStatus.CLOSED)
+    return change_case(case, actor, {"status": CaseStatus.CLOSED}, settings)
 
 
-def _apply(case: SupportCase, actor: Actor, updates: dict[str, object]) -> None:
+def _apply(case: SupportCase, actor: Actor, updates: dict[str, object], hours: OpeningHours | None = None) -> None:
     now = timezone.now()
     changed = {name: value for name, value in updates.items() if getattr(case, name) != value}
+    if "status" in changed:
+        changed |= clock.status_changed(case, str(changed["status"]), _hours(hours), now)
     if changed.get("status") in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.resolved_at is None:
         changed["resolved_at"] = now
     if changed.get("status") in OPEN_CASE_STATUSES:
@@ -389,39 +417,107 @@ def anonymize_customer_cases(customer_id: int | None, email: str) -> int:
 ESCALATION_BATCH = 500
 
 
-def escalate_overdue_cases(now: datetime.datetime) -> int:
-    """Raise overdue open cases to high priority, once each, with a note saying why. Returns how many."""
-    escalated = 0
-    while True:
+@dataclass
+class ServiceLevelSummary:
+    at_risk: int = 0
+    breached: int = 0
+    escalated_cases: set[int] = field(default_factory=set)
+
+
+def check_service_levels(now: datetime.datetime, settings: SupportSettings) -> ServiceLevelSummary:
+    """Tell staff once about each target at risk, and escalate once at each breach: every event is recorded
+    (`ServiceLevelEvent`, unique per case, target and cycle) in the transaction that acts on it."""
+    summary = ServiceLevelSummary()
+    while True:  # each claim records its events, so the next one finds only the rest
         with transaction.atomic():
-            batch = list(
-                SupportCase.objects.select_for_update(skip_locked=True)
-                .filter(overdue_q(now), escalated_at__isnull=True)
-                .order_by("pk")[:ESCALATION_BATCH]
+            events = claim_due_events(now, ESCALATION_BATCH)
+            for event in events:
+                _act_on(event, now, settings, summary)
+        if not events:
+            return summary
+
+
+def escalate_overdue_cases(now: datetime.datetime, settings: SupportSettings | None = None) -> int:
+    """The scan's service-level step (at-risk notices and breach escalations). Returns how many cases were
+    escalated."""
+    return len(check_service_levels(now, settings or load_runtime().settings).escalated_cases)
+
+
+def _act_on(event: DueEvent, now: datetime.datetime, settings: SupportSettings, summary: ServiceLevelSummary) -> None:
+    case = event.case
+    label = TARGET_NAMES[event.target]
+    moment = event.due_at.astimezone(settings.calendar.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    if event.kind == "at_risk":
+        _add_message(case, SYSTEM, f"At risk: the {label} is due by {moment}.", is_internal=True, at=now)
+        _record_service_level(case, f"{event.target} at risk", now)
+        case_emails.queue_email(
+            case, CaseEmailKind.AT_RISK, f"risk:{case.pk}:{event.target}:{event.cycle}", detail=event.target
+        )
+        summary.at_risk += 1
+        return
+    updates: dict[str, object] = {}
+    if PRIORITY_RANK[case.priority] < PRIORITY_RANK[settings.breach_priority]:
+        updates["priority"] = settings.breach_priority
+    if settings.breach_assignee_id is not None:
+        updates["assignee_id"] = settings.breach_assignee_id
+    _apply(case, SYSTEM, updates, settings.opening_hours)
+    _add_message(case, SYSTEM, f"Escalated: the {label} target has passed.", is_internal=True, at=now)
+    _record_service_level(case, f"{event.target} breached", now)
+    case_emails.queue_email(
+        case, CaseEmailKind.BREACHED, f"breach:{case.pk}:{event.target}:{event.cycle}", detail=event.target
+    )
+    if case.escalated_at is None:
+        case.escalated_at = now
+        case.save(update_fields=["escalated_at", "updated_at"])
+    summary.breached += 1
+    summary.escalated_cases.add(case.pk)
+
+
+def reapply_service_levels(settings: SupportSettings, case_ids: list[int] | None = None) -> int:
+    """Stamp the policy in force now on open cases (all, or those given), on purpose: their targets are
+    counted again from their opening. Each case notes it on its audit trail. Returns how many changed."""
+    cases = SupportCase.objects.filter(status__in=OPEN_CASE_STATUSES)
+    if case_ids is not None:
+        cases = cases.filter(pk__in=case_ids)
+    changed = 0
+    for pk in cases.order_by("pk").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            case = SupportCase.objects.select_for_update().get(pk=pk)
+            policy = settings.policy_for(case.priority, case.category, case.origin)
+            updates = clock.restamp(case, policy, settings.opening_hours, settings.at_risk_share)
+            updates = {name: value for name, value in updates.items() if getattr(case, name) != value}
+            if not updates:
+                continue
+            old = case.service_level_policy
+            for name, value in updates.items():
+                setattr(case, name, value)
+            case.save(update_fields=[*updates, "updated_at"])
+            CaseChange.objects.create(
+                case=case,
+                field="service_level_policy",
+                old_value=old[:256],
+                new_value=f"re-applied: {case.service_level_policy}"[:256],
+                actor_type=AuthorType.SYSTEM,
+                created_at=timezone.now(),
             )
-            for case in batch:
-                _escalate(case, now)
-        escalated += len(batch)
-        if len(batch) < ESCALATION_BATCH:
-            return escalated
+            changed += 1
+    return changed
 
 
-def _escalate(case: SupportCase, now: datetime.datetime) -> None:
-    response_due = case.first_response_due_at
-    late = "first response" if case.first_response_at is None and response_due and response_due < now else "resolution"
-    if PRIORITY_RANK[case.priority] < PRIORITY_RANK[CasePriority.HIGH]:
-        _apply(case, SYSTEM, {"priority": CasePriority.HIGH})
-    _add_message(case, SYSTEM, f"Escalated: the {late} target has passed.", is_internal=True, at=now)
-    case.escalated_at = now
-    case.save(update_fields=["escalated_at", "updated_at"])
+def _record_service_level(case: SupportCase, what: str, now: datetime.datetime) -> None:
+    CaseChange.objects.create(
+        case=case, field="service_level", old_value="", new_value=what, actor_type=AuthorType.SYSTEM, created_at=now
+    )
 
 
 def is_overdue(case: SupportCase, now: datetime.datetime) -> bool:
-    if not case.is_open:
+    """Open, its clock running (not waiting on the customer), and past a target it has not met."""
+    if not case.is_open or case.clock_stopped_at is not None:
         return False
     response_late = case.first_response_at is None and case.first_response_due_at and case.first_response_due_at < now
+    next_late = case.next_response_due_at is not None and case.next_response_due_at < now
     resolution_late = case.resolution_due_at is not None and case.resolution_due_at < now
-    return bool(response_late or resolution_late)
+    return bool(response_late or next_late or resolution_late)
 
 
 def _text(value: object) -> str:

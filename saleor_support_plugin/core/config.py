@@ -26,6 +26,14 @@ from django.core.validators import validate_email
 
 from saleor_support_plugin.core import constants as c
 from saleor_support_plugin.core.business_days import WEEKDAY_NAMES, BusinessCalendar
+from saleor_support_plugin.core.business_hours import OpeningHours, OpeningHoursError, parse_opening_hours
+from saleor_support_plugin.core.service_policies import (
+    Policy,
+    PolicyError,
+    choose_policy,
+    default_policy,
+    parse_policies,
+)
 from saleor_support_plugin.core.text import whole_number
 
 # Saleor's PluginErrorCode values; kept as strings so the domain does not import Saleor.
@@ -75,6 +83,46 @@ class SupportSettings:
     support_response_time: str = ""
     custom_templates: Mapping[str, CustomTemplate] = field(default_factory=dict)
     dashboard_origins: tuple[str, ...] = ()
+    # --- Service levels
+    opening_hours_spec: str = ""
+    service_level_policies: tuple[Policy, ...] = ()
+    at_risk_percent: int = 80
+    breach_priority: str = "high"
+    breach_assignee_id: int | None = None
+    # --- Feedback
+    survey_enabled: bool = False
+    survey_delay_hours: int = 24
+    survey_interval_days: int = 30
+    survey_link_days: int = 30
+    survey_low_rating: int = 2
+    survey_low_rating_action: str = c.LOW_RATING_NOTE
+    check_in_enabled: bool = False
+    check_in_days: int = 5
+
+    @property
+    def opening_hours(self) -> OpeningHours:
+        return _opening_hours(self.opening_hours_spec, self.calendar)
+
+    @property
+    def default_policy(self) -> Policy:
+        return default_policy(self.first_response_hours, self.resolution_hours)
+
+    @property
+    def at_risk_share(self) -> float:
+        return self.at_risk_percent / 100
+
+    def policy_for(self, priority: str, category: str, channel: str) -> Policy:
+        return choose_policy(self.service_level_policies, self.default_policy, priority, category, channel)
+
+    # --- end service levels
+
+
+@lru_cache(maxsize=32)
+def _opening_hours(spec: str, calendar: BusinessCalendar) -> OpeningHours:
+    try:
+        return parse_opening_hours(spec, calendar.timezone, calendar.holidays, calendar.weekdays)
+    except OpeningHoursError:  # refused on save; a stored bad value counts on business days
+        return parse_opening_hours("", calendar.timezone, calendar.holidays, calendar.weekdays)
 
 
 DEFAULTS: dict[str, Any] = {
@@ -111,6 +159,23 @@ DEFAULTS: dict[str, Any] = {
     **{c.body_field(name): "" for name in c.EMAIL_TEMPLATE_NAMES},
     c.DASHBOARD_URL: "",
     **dict.fromkeys(c.STATUS_FIELDS, ""),
+    # --- Service levels
+    c.SUPPORT_OPENING_HOURS: "",
+    c.SERVICE_LEVEL_POLICIES: "",
+    c.AT_RISK_PERCENT: "80",
+    c.BREACH_PRIORITY: "high",
+    c.BREACH_ASSIGNEE: "",
+    # --- end service levels
+    # --- Feedback
+    c.SURVEY_ENABLED: False,
+    c.SURVEY_DELAY_HOURS: "24",
+    c.SURVEY_INTERVAL_DAYS: "30",
+    c.SURVEY_LINK_DAYS: "30",
+    c.SURVEY_LOW_RATING: "2",
+    c.SURVEY_LOW_RATING_ACTION: c.LOW_RATING_NOTE,
+    c.CHECK_IN_ENABLED: False,
+    c.CHECK_IN_DAYS: "5",
+    # --- end feedback
 }
 
 # (field, lowest, highest) for whole-number fields.
@@ -125,8 +190,15 @@ INTEGER_RANGES = {
     c.CASE_AFTER_LATE_DAYS: (1, 60),
     c.ANONYMOUS_CASES_PER_IP_HOUR: (1, 1000),
     c.ANONYMOUS_CASES_PER_EMAIL_HOUR: (1, 1000),
+    c.AT_RISK_PERCENT: (1, 99),
+    c.BREACH_ASSIGNEE: (1, 2**63 - 1),
+    c.SURVEY_DELAY_HOURS: (0, 720),
+    c.SURVEY_INTERVAL_DAYS: (0, 365),
+    c.SURVEY_LINK_DAYS: (1, 365),
+    c.SURVEY_LOW_RATING: (1, 4),
+    c.CHECK_IN_DAYS: (1, 90),
 }
-OPTIONAL_INTEGERS = {c.DEFAULT_DELIVERY_DAYS, c.CASE_AFTER_LATE_DAYS}
+OPTIONAL_INTEGERS = {c.DEFAULT_DELIVERY_DAYS, c.CASE_AFTER_LATE_DAYS, c.BREACH_ASSIGNEE}
 
 
 def config_values(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> dict[str, Any]:
@@ -212,7 +284,62 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         support_response_time=_text(merged[c.SUPPORT_RESPONSE_TIME]),
         custom_templates=_custom_templates(merged),
         dashboard_origins=parse_origins(merged[c.DASHBOARD_URL]),
+        opening_hours_spec=_text(merged[c.SUPPORT_OPENING_HOURS]),
+        service_level_policies=_policies(merged),
+        at_risk_percent=_int(merged[c.AT_RISK_PERCENT]),
+        breach_priority=_text(merged[c.BREACH_PRIORITY]).lower(),
+        breach_assignee_id=_optional_int(merged[c.BREACH_ASSIGNEE]),
+        survey_enabled=parse_bool(merged[c.SURVEY_ENABLED]),
+        survey_delay_hours=_int(merged[c.SURVEY_DELAY_HOURS]),
+        survey_interval_days=_int(merged[c.SURVEY_INTERVAL_DAYS]),
+        survey_link_days=_int(merged[c.SURVEY_LINK_DAYS]),
+        survey_low_rating=_int(merged[c.SURVEY_LOW_RATING]),
+        survey_low_rating_action=_text(merged[c.SURVEY_LOW_RATING_ACTION]).lower(),
+        check_in_enabled=parse_bool(merged[c.CHECK_IN_ENABLED]),
+        check_in_days=_int(merged[c.CHECK_IN_DAYS]),
     )
+
+
+# --- Service levels
+PRIORITIES = ("low", "normal", "high", "urgent")
+CATEGORIES = (
+    "shipping_delay", "return", "damaged_item", "billing", "product_question", "complaint", "cancellation", "other"
+)  # fmt: skip
+CHANNELS = ("storefront", "email", "phone", "staff", "automatic")
+
+
+def _policies(values: Mapping[str, Any]) -> tuple[Policy, ...]:
+    default = default_policy(_int(values[c.FIRST_RESPONSE_HOURS]), _int(values[c.RESOLUTION_HOURS]))
+    return parse_policies(_text(values[c.SERVICE_LEVEL_POLICIES]), default, PRIORITIES, CATEGORIES, CHANNELS)
+
+
+def _check_opening_hours(value: Any, values: Mapping[str, Any]) -> Check:
+    try:
+        parse_opening_hours(_text(value), ZoneInfo("UTC"))
+    except OpeningHoursError as error:
+        return str(error), INVALID
+    return None
+
+
+def _check_policies(value: Any, values: Mapping[str, Any]) -> Check:
+    hours_ok = all(
+        not _integer_check(name)(values[name], values) for name in (c.FIRST_RESPONSE_HOURS, c.RESOLUTION_HOURS)
+    )
+    defaults = values if hours_ok else DEFAULTS
+    try:
+        _policies({**defaults, c.SERVICE_LEVEL_POLICIES: value})
+    except PolicyError as error:
+        return str(error), INVALID
+    return None
+
+
+def _check_breach_priority(value: Any, values: Mapping[str, Any]) -> Check:
+    if _text(value).lower() not in PRIORITIES:
+        return f"Use one of {', '.join(PRIORITIES)}.", INVALID
+    return None
+
+
+# --- end service levels
 
 
 def _calendar(values: Mapping[str, Any]) -> BusinessCalendar:
@@ -412,6 +539,16 @@ def _integer_check(name: str):
     return check
 
 
+# --- Feedback
+def _check_low_rating_action(value: Any, values: Mapping[str, Any]) -> Check:
+    if _text(value).lower() not in (c.LOW_RATING_NOTE, c.LOW_RATING_REOPEN):
+        return f"Use '{c.LOW_RATING_NOTE}' or '{c.LOW_RATING_REOPEN}'.", INVALID
+    return None
+
+
+# --- end feedback
+
+
 _FIELD_CHECKS = {
     c.SENDER_ADDRESS: _check_optional_email,
     c.EMAIL_PROVIDER: _check_provider,
@@ -426,5 +563,9 @@ _FIELD_CHECKS = {
     c.REPLY_DOMAIN: _check_domain,
     c.INBOUND_WEBHOOK_SECRET: _check_webhook_secret,
     c.DASHBOARD_URL: _check_dashboard_url,
+    c.SUPPORT_OPENING_HOURS: _check_opening_hours,
+    c.SERVICE_LEVEL_POLICIES: _check_policies,
+    c.BREACH_PRIORITY: _check_breach_priority,
+    c.SURVEY_LOW_RATING_ACTION: _check_low_rating_action,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
 }

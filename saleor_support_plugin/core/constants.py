@@ -40,6 +40,28 @@ CASE_AFTER_LATE_DAYS = "case_after_late_days"
 ANONYMOUS_CASES_PER_IP_HOUR = "anonymous_cases_per_ip_hour"
 ANONYMOUS_CASES_PER_EMAIL_HOUR = "anonymous_cases_per_email_hour"
 
+# --- Service levels (service_levels/): opening hours, target policies, at-risk share, escalation at breach
+SUPPORT_OPENING_HOURS = "support_opening_hours"
+SERVICE_LEVEL_POLICIES = "service_level_policies"
+AT_RISK_PERCENT = "at_risk_percent"
+BREACH_PRIORITY = "breach_priority"
+BREACH_ASSIGNEE = "breach_assignee"
+# --- end service levels
+
+# --- Feedback (feedback/): the survey after a case is resolved
+SURVEY_ENABLED = "survey_enabled"
+SURVEY_DELAY_HOURS = "survey_delay_hours"
+SURVEY_INTERVAL_DAYS = "survey_interval_days"
+SURVEY_LINK_DAYS = "survey_link_days"
+SURVEY_LOW_RATING = "survey_low_rating"
+SURVEY_LOW_RATING_ACTION = "survey_low_rating_action"
+LOW_RATING_NOTE = "note"
+LOW_RATING_REOPEN = "reopen"
+# The check-in after delivery
+CHECK_IN_ENABLED = "check_in_enabled"
+CHECK_IN_DAYS = "check_in_days"
+# --- end feedback
+
 # Dashboard app: where the Dashboard runs, so only it may frame the support pages
 DASHBOARD_URL = "dashboard_url"
 

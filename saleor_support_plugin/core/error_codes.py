@@ -12,3 +12,4 @@ class SupportErrorCode(StrEnum):
     CASE_CLOSED = "case_closed"
     RATE_LIMITED = "rate_limited"
     PLUGIN_INACTIVE = "plugin_inactive"
+    ALREADY_RATED = "already_rated"  # feedback: a case is rated once

@@ -38,6 +38,9 @@ class OrderGateway(Protocol):
 
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None: ...
 
+    # Feedback: where the plugin's own URL (/plugins/global/<plugin id>/) is reached from outside.
+    def plugin_base_url(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class SupportRuntime:

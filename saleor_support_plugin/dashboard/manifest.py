@@ -26,6 +26,7 @@ QUEUE_PATH = "app/queue"
 CASE_PATH = "app/case"
 ACTION_PATH = "app/action"
 STATIC_PATH = "app/static/"
+REPORT_PATH = "app/report"  # the support report (service levels)
 
 # The app's token carries the intersection of these and the staff user's permissions. Staff with either one
 # may work on cases (the same rule as the GraphQL API).
@@ -70,6 +71,8 @@ def extensions(base_url: str) -> list[dict[str, Any]]:
         | {"url": plugin_url(base_url, QUEUE_PATH), "options": home_widget},
         # The Dashboard wants app pages relative to appUrl and joins the two: <appUrl>/queue.
         _extension("support-queue", "Support queue", "NAVIGATION_ORDERS", "APP_PAGE") | {"url": "/queue"},
+        # Service levels: how the shop meets its response-time standard, a second page beside the queue.
+        _extension("support-report", "Support report", "NAVIGATION_ORDERS", "APP_PAGE") | {"url": "/report"},
     ]
 
 

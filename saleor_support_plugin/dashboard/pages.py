@@ -19,6 +19,7 @@ from saleor_support_plugin.models import (
     CaseMessage,
     CasePriority,
     CaseStatus,
+    CaseSurvey,
     DelayNotice,
     SupportCase,
 )
@@ -92,12 +93,16 @@ def with_summary(cases: QuerySet[SupportCase]) -> QuerySet[SupportCase]:
     return cases.annotate(
         next_due_at=Case(
             When(status__in=OPEN_CASE_STATUSES, first_response_at__isnull=True, then=F("first_response_due_at")),
+            # Service levels: the answer to the customer's latest message, when one is due.
+            When(status__in=OPEN_CASE_STATUSES, next_response_due_at__isnull=False, then=F("next_response_due_at")),
             When(status__in=OPEN_CASE_STATUSES, then=F("resolution_due_at")),
             default=None,
         ),
         last_message_body=Subquery(latest.values("body")[:1]),
         last_message_internal=Subquery(latest.values("is_internal")[:1]),
         last_message_author=Subquery(latest.values("author_name")[:1]),
+        # Feedback: the customer's rating, once given.
+        customer_rating=Subquery(CaseSurvey.objects.filter(case=OuterRef("pk")).values("rating")[:1]),
     )
 
 

@@ -7,6 +7,7 @@ pages or the Dashboard: other origins are refused before the token is even read.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Mapping
 
@@ -18,8 +19,10 @@ from saleor_support_plugin.cases import submissions
 from saleor_support_plugin.cases.service import Actor, CaseError
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.core.service_policies import promise
 from saleor_support_plugin.core.text import whole_number
 from saleor_support_plugin.dashboard import actions, pages
+from saleor_support_plugin.dashboard import report_page as report_page_module
 from saleor_support_plugin.dashboard.manifest import (
     ACTION_PATH,
     APP_PATH,
@@ -28,6 +31,7 @@ from saleor_support_plugin.dashboard.manifest import (
     OPEN_CASE_POPUP_PATH,
     ORDER_WIDGET_PATH,
     QUEUE_PATH,
+    REPORT_PATH,
     STATIC_PATH,
     build_manifest,
     plugin_url,
@@ -37,6 +41,7 @@ from saleor_support_plugin.dashboard.render import Page, clean_theme, render, se
 from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffAccess, StaffMember
 from saleor_support_plugin.host.global_ids import uuid_id
 from saleor_support_plugin.models import AuthorType, SupportCase
+from saleor_support_plugin.service_levels.report import GROUPS
 
 WIDGET = "widget"
 CASE = "case"
@@ -55,7 +60,7 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     if request.method == "GET":
         return _get(path, base_url, origins, request.GET)
     time_zone = runtime.settings.calendar.timezone
-    if request.method != "POST" or path not in (ORDER_WIDGET_PATH, QUEUE_PATH, CASE_PATH, ACTION_PATH):
+    if request.method != "POST" or path not in (ORDER_WIDGET_PATH, QUEUE_PATH, CASE_PATH, ACTION_PATH, REPORT_PATH):
         return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
     theme = clean_theme(request.POST.get("theme"))
     page = Page(base_url=base_url, dashboard_origins=origins, theme=theme, time_zone=time_zone)
@@ -75,6 +80,8 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
         return queue(page, member, request.POST)
     if path == CASE_PATH:
         return case_page(page, request.POST.get("case", ""))
+    if path == REPORT_PATH:
+        return report_page(page, request.POST, runtime)
     return perform_action(page, member, request.POST, runtime)
 
 
@@ -91,6 +98,8 @@ def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str,
     page = Page(base_url=base_url, dashboard_origins=origins)
     if path in (APP_PATH, QUEUE_PATH):
         return render("app_page.html", page, target=plugin_url(base_url, QUEUE_PATH), fields=[])
+    if path == REPORT_PATH:
+        return render("app_page.html", page, target=plugin_url(base_url, REPORT_PATH), fields=[])
     if path == OPEN_CASE_POPUP_PATH:
         # The Dashboard adds the order's ID to the popup's URL; it is only passed on to the widget, which checks it.
         fields = [("orderId", query.get("orderId", "")), ("focus", "open"), ("frame", POPUP)]
@@ -145,6 +154,54 @@ def order_widget(
 def queue(page: Page, member: StaffMember, form: Mapping[str, str]) -> HttpResponse:
     query = pages.QueueQuery.from_form(form)
     return render("queue.html", page, query=query, cases=pages.queue_cases(query, member.user_id, timezone.now()))
+
+
+def report_page(page: Page, form: Mapping[str, str], runtime: SupportRuntime) -> HttpResponse:
+    """The support report; `format=csv`: the same rows as a CSV file."""
+    settings = runtime.settings
+    built = report_page_module.build_report(settings, form, page.staff)
+    if form.get("format") == "csv":
+        name = f"support-report-{built.query.start}-{built.query.end}-{built.query.group_by}.csv"
+        response = HttpResponse(report_page_module.csv_rows(built.table, built.labels), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return secure(response, page.dashboard_origins)
+    hours = settings.opening_hours
+    standard = [
+        {
+            "name": policy.name,
+            "first": _duration(policy.first_response),
+            "next": _duration(policy.next_response),
+            "resolution": _duration(policy.resolution),
+            "promise": promise(policy.first_response, hours, "en"),
+        }
+        for policy in (*settings.service_level_policies, settings.default_policy)
+    ]
+    rows = [
+        {"label": report_page_module.label(row, built.labels), "data": row, "total": False} for row in built.table.rows
+    ]
+    rows.append({"label": "All", "data": built.table.total, "total": True})
+    return render(
+        "report.html",
+        page,
+        query=built.query,
+        standard=standard,
+        opening_hours=settings.opening_hours_spec or "every business day, all day",
+        time_zone=settings.calendar.timezone.key,
+        groups=[(group, group.capitalize()) for group in GROUPS],
+        group_name=built.query.group_by.capitalize(),
+        total=built.table.total,
+        rows=rows,
+        delay_notices_sent=built.table.delay_notices_sent,
+        delay_share=built.table.delay_cases_needing_a_person_share,
+        weekly_chart=report_page_module.weekly_chart(built.by_week),
+        agent_chart=report_page_module.agent_chart(built.by_agent, built.labels),
+        report_url=plugin_url(page.base_url, REPORT_PATH),
+    )
+
+
+def _duration(value: datetime.timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
 
 
 def case_page(page: Page, case_id: str, flash: str = "", error: str = "", draft: object = None) -> HttpResponse:

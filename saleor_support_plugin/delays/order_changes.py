@@ -14,6 +14,7 @@ import uuid
 from saleor_support_plugin.cases.triggers import detect_triggers, fire_triggers
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.delays.watchlist import forget_order, refresh_watches
+from saleor_support_plugin.feedback.check_ins import schedule_check_in
 from saleor_support_plugin.models import OrderChangesRead
 
 CURSOR_NAME = "orders"
@@ -32,6 +33,7 @@ def handle_order_change(order_id: uuid.UUID, runtime: SupportRuntime) -> None:
         return
     refresh_watches([order], runtime.settings)
     fire_triggers(order, detect_triggers(order), runtime.settings)
+    schedule_check_in(order, runtime.settings)  # feedback: the check-in after delivery
 
 
 def reconcile_order_changes(runtime: SupportRuntime, now: datetime.datetime, batch_size: int = 500) -> int:

@@ -38,6 +38,8 @@ REQUIRED_CONTENT = {
     "case_reply": {"body": "the message"},
     "case_staff_notification": {"case_number": "the case number", "body": "the customer's message"},
     "case_resolved": {"case_number": "the case number"},
+    "case_survey": {"case_number": "the case number"},
+    "order_check_in": {"order_number": "the order number"},
 }
 
 

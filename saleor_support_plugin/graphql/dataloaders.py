@@ -8,7 +8,7 @@ from typing import Any
 
 from saleor.graphql.core.dataloaders import DataLoader
 
-from saleor_support_plugin.models import CaseChange, CaseMessage, DelayNotice
+from saleor_support_plugin.models import CaseChange, CaseMessage, CaseSurvey, DelayNotice
 
 
 class _ByCaseIdLoader[R](DataLoader[int, list[R]]):
@@ -36,3 +36,10 @@ class ChangesByCaseIdLoader(_ByCaseIdLoader[CaseChange]):
 class DelayNoticesByCaseIdLoader(_ByCaseIdLoader[DelayNotice]):
     context_key = "support_delay_notices_by_case_id"
     model = DelayNotice
+
+
+class SurveysByCaseIdLoader(_ByCaseIdLoader[CaseSurvey]):
+    """Feedback: a case's survey (at most one), with the customer's rating."""
+
+    context_key = "support_surveys_by_case_id"
+    model = CaseSurvey

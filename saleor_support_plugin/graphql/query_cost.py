@@ -20,16 +20,18 @@ SUPPORT_COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
         "supportCase": RELATION,
         "supportCasesForOrder": RELATION,
         "supportSettings": RELATION,
+        "supportReport": RELATION,
     },
     "User": {"supportCases": RELATION},
     "SupportCase": dict.fromkeys(
-        ("order", "customer", "assignee", "messages", "lastMessage", "changes", "delayNotices"), RELATION
+        ("order", "customer", "assignee", "messages", "lastMessage", "changes", "delayNotices", "rating"), RELATION
     ),
     "SupportCaseCreate": {"case": RELATION},
     "SupportCaseReply": {"case": RELATION, "message": RELATION},
     "SupportCaseNoteAdd": {"case": RELATION, "message": RELATION},
     "SupportCaseUpdate": {"case": RELATION},
     "SupportCaseClose": {"case": RELATION},
+    "SupportCaseRate": {"case": RELATION},
 }
 
 

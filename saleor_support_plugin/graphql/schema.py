@@ -6,9 +6,10 @@ from typing import Any
 
 import graphene
 from django.utils import timezone
+from graphql.error import GraphQLError
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice
-from saleor.graphql.core.fields import ConnectionField
+from saleor.graphql.core.fields import ConnectionField, PermissionsField
 from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseEnum, BaseInputObjectType, NonNullList, SortInputObjectType
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
@@ -27,8 +28,17 @@ from saleor_support_plugin.graphql.mutations.common import case_pk, guest_argume
 from saleor_support_plugin.graphql.mutations.support_case_close import SupportCaseClose
 from saleor_support_plugin.graphql.mutations.support_case_create import SupportCaseCreate
 from saleor_support_plugin.graphql.mutations.support_case_note_add import SupportCaseNoteAdd
+from saleor_support_plugin.graphql.mutations.support_case_rate import SupportCaseRate
 from saleor_support_plugin.graphql.mutations.support_case_reply import SupportCaseReply
 from saleor_support_plugin.graphql.mutations.support_case_update import SupportCaseUpdate
+from saleor_support_plugin.graphql.report import MAX_PERIOD as MAX_REPORT_PERIOD
+from saleor_support_plugin.graphql.report import (
+    SupportReport,
+    SupportReportGroupByEnum,
+    SupportReportPeriodInput,
+    period_of,
+    run_report,
+)
 from saleor_support_plugin.graphql.types import SupportCase, SupportCaseCountableConnection, SupportSettings
 from saleor_support_plugin.host.global_ids import int_id, uuid_id
 from saleor_support_plugin.host.permissions import staff_permissions
@@ -124,6 +134,17 @@ class SupportQueries(graphene.ObjectType):
     support_settings = graphene.Field(
         SupportSettings, description="How customers reach support; null while support is switched off."
     )
+    # --- Service levels
+    support_report = PermissionsField(
+        SupportReport,
+        period=SupportReportPeriodInput(required=True, description="The period reported on."),
+        group_by=SupportReportGroupByEnum(required=True, description="How the rows are grouped."),
+        filter=SupportCaseFilterInput(description="Only the cases matching these filters."),
+        description="How the shop met its service-level standard in a period. Staff and apps only.",
+        permissions=staff_permissions(),
+        doc_category=DOC_CATEGORY_SUPPORT,
+    )
+    # --- end service levels
 
     @staticmethod
     def resolve_support_cases(_root: Any, info: ResolveInfo, **kwargs: Any) -> Any:
@@ -150,7 +171,7 @@ class SupportQueries(graphene.ObjectType):
         return list(visible_cases(viewer).order_by("-pk"))
 
     @staticmethod
-    def resolve_support_settings(_root: Any, info: ResolveInfo) -> dict[str, str] | None:
+    def resolve_support_settings(_root: Any, info: ResolveInfo) -> dict[str, Any] | None:
         plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
         if plugin is None or not plugin.active:
             return None
@@ -160,7 +181,21 @@ class SupportQueries(graphene.ObjectType):
             "phone": settings.support_phone,
             "hours": settings.support_hours,
             "response_time": settings.support_response_time,
+            "settings": settings,  # service levels: the promise and the policies
         }
+
+    @staticmethod
+    def resolve_support_report(_root: Any, info: ResolveInfo, *, period: Any, group_by: Any, **kwargs: Any) -> Any:
+        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
+        if plugin is None or not plugin.active:
+            return None
+        viewer = get_viewer(info)
+        window = period_of(period)
+        if not window.start < window.end or window.end - window.start > MAX_REPORT_PERIOD:
+            raise GraphQLError("Give a period of 1 to 400 days: `lt` after `gte`.")
+        cases = filter_cases(visible_cases(viewer), case_filter(kwargs.get("filter")), timezone.now())
+        timezone_name = plugin.support_settings.calendar.timezone.key
+        return run_report(cases, window, str(getattr(group_by, "value", group_by)), timezone_name, viewer.database)
 
 
 class SupportMutations(graphene.ObjectType):
@@ -169,6 +204,7 @@ class SupportMutations(graphene.ObjectType):
     support_case_note_add = SupportCaseNoteAdd.Field()
     support_case_update = SupportCaseUpdate.Field()
     support_case_close = SupportCaseClose.Field()
+    support_case_rate = SupportCaseRate.Field()
 
 
 def resolve_user_support_cases(root: Any, info: ResolveInfo) -> list[SupportCaseModel]:

@@ -17,11 +17,14 @@ from saleor.graphql.order.types import Order
 
 from saleor_support_plugin import models
 from saleor_support_plugin.cases.service import is_overdue
+from saleor_support_plugin.core.service_policies import promise
+from saleor_support_plugin.email.templates import email_language
 from saleor_support_plugin.graphql.access import get_viewer, visible_cases
 from saleor_support_plugin.graphql.dataloaders import (
     ChangesByCaseIdLoader,
     DelayNoticesByCaseIdLoader,
     MessagesByCaseIdLoader,
+    SurveysByCaseIdLoader,
 )
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import (
@@ -91,6 +94,72 @@ class SupportDelayNotice(BaseObjectType):
         doc_category = DOC_CATEGORY_SUPPORT
 
 
+# --- Service levels
+def _minutes(value: Any) -> int | None:
+    return None if value is None else int(value.total_seconds() // 60)
+
+
+class SupportCaseServiceLevel(BaseObjectType):
+    policy = graphene.String(required=True, description="The policy stamped on the case when it opened.")
+    first_response_target_minutes = graphene.Int(description="First-response target, in business minutes.")
+    next_response_target_minutes = graphene.Int(description="Next-response target, in business minutes.")
+    resolution_target_minutes = graphene.Int(description="Resolution target, in business minutes.")
+    next_response_due_at = DateTime(description="When the answer to the customer's latest message is due.")
+    paused = graphene.Boolean(required=True, description="The clock stands still (waiting on the customer).")
+    first_response_minutes = graphene.Int(description="Business minutes to the first staff reply.")
+    resolution_minutes = graphene.Int(description="Business minutes to resolution, pauses left out.")
+
+    class Meta:
+        description = "A case's service-level targets and how it met them. Staff and apps only."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+    @staticmethod
+    def from_case(case: models.SupportCase) -> dict[str, Any]:
+        return {
+            "policy": case.service_level_policy,
+            "first_response_target_minutes": _minutes(case.first_response_target),
+            "next_response_target_minutes": _minutes(case.next_response_target),
+            "resolution_target_minutes": _minutes(case.resolution_target),
+            "next_response_due_at": case.next_response_due_at,
+            "paused": case.clock_stopped_at is not None,
+            "first_response_minutes": _minutes(case.first_response_time),
+            "resolution_minutes": _minutes(case.resolution_time),
+        }
+
+
+class SupportServiceLevelPolicy(BaseObjectType):
+    priority = graphene.String(required=True, description="Priority the policy applies to ('*': any).")
+    category = graphene.String(required=True, description="Category it applies to ('*': any).")
+    channel = graphene.String(required=True, description="Channel it applies to ('*': any).")
+    first_response_minutes = graphene.Int(required=True, description="First-response target, business minutes.")
+    next_response_minutes = graphene.Int(required=True, description="Next-response target, business minutes.")
+    resolution_minutes = graphene.Int(required=True, description="Resolution target, business minutes.")
+    promise = graphene.String(
+        required=True, description="The first-response target as customers read it, e.g. 'within 1 business day'."
+    )
+
+    class Meta:
+        description = "A service-level policy: the shop's response and resolution targets for some cases."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+
+# --- end service levels
+
+
+# --- Feedback
+class SupportCaseRating(BaseObjectType):
+    rating = graphene.Int(required=True, description="From 1 (very poor) to 5 (excellent).")
+    comment = graphene.String(required=True, description="The customer's comment ('' for none).")
+    rated_at = DateTime(required=True, description="When the customer rated the case.")
+
+    class Meta:
+        description = "The customer's rating of a resolved support case."
+        doc_category = DOC_CATEGORY_SUPPORT
+
+
+# --- end feedback
+
+
 class SupportCase(ModelObjectType[models.SupportCase]):
     id = graphene.GlobalID(required=True, description="ID of the support case.")
     number = graphene.Int(required=True, description="The case number customers and staff refer to.")
@@ -114,6 +183,10 @@ class SupportCase(ModelObjectType[models.SupportCase]):
     resolved_at = DateTime(description="When the case was resolved.")
     resolution_due_at = DateTime(description="When the case should be resolved by.")
     is_overdue = graphene.Boolean(required=True, description="A response or resolution target has passed.")
+    service_level = graphene.Field(
+        SupportCaseServiceLevel, description="Service-level targets and measured times. Staff and apps only."
+    )
+    rating = graphene.Field(SupportCaseRating, description="The customer's rating, once given.")
     messages = NonNullList(
         SupportCaseMessage,
         required=True,
@@ -137,6 +210,20 @@ class SupportCase(ModelObjectType[models.SupportCase]):
     @staticmethod
     def resolve_number(root: models.SupportCase, _info: ResolveInfo) -> int:
         return root.pk
+
+    @staticmethod
+    def resolve_rating(root: models.SupportCase, info: ResolveInfo) -> Any:
+        def rating(surveys: list[models.CaseSurvey]) -> dict[str, Any] | None:
+            rated = [survey for survey in surveys if survey.rating is not None]
+            if not rated:
+                return None
+            return {"rating": rated[0].rating, "comment": rated[0].comment, "rated_at": rated[0].rated_at}
+
+        return SurveysByCaseIdLoader(info.context).load(root.pk).then(rating)
+
+    @staticmethod
+    def resolve_service_level(root: models.SupportCase, info: ResolveInfo) -> dict[str, Any] | None:
+        return SupportCaseServiceLevel.from_case(root) if is_staff_request(info) else None
 
     @staticmethod
     def resolve_channel(root: models.SupportCase, _info: ResolveInfo) -> str:
@@ -201,7 +288,44 @@ class SupportSettings(BaseObjectType):
     phone = graphene.String(description="Support phone number.")
     hours = graphene.String(description="When support is reachable.")
     response_time = graphene.String(description="How soon customers can expect an answer.")
+    # --- Service levels
+    response_promise = graphene.String(
+        language_code=graphene.Argument(graphene.String, description="The customer's language, e.g. 'de'."),
+        description=(
+            "The shop's first-response promise for a normal storefront case, in the customer's language "
+            "(English where the plugin has no translation), e.g. 'within 1 business day'."
+        ),
+    )
+    service_levels = NonNullList(
+        SupportServiceLevelPolicy, required=True, description="The shop's service-level policies, default last."
+    )
+    # --- end service levels
 
     class Meta:
         description = "How customers reach the shop's support, for the storefront."
         doc_category = DOC_CATEGORY_SUPPORT
+
+    # --- Service levels
+    @staticmethod
+    def resolve_response_promise(root: dict[str, Any], _info: ResolveInfo, language_code: str | None = None) -> str:
+        settings = root["settings"]
+        policy = settings.policy_for("normal", "other", "storefront")
+        return promise(policy.first_response, settings.opening_hours, email_language(language_code or "en"))
+
+    @staticmethod
+    def resolve_service_levels(root: dict[str, Any], _info: ResolveInfo) -> list[dict[str, Any]]:
+        settings = root["settings"]
+        return [
+            {
+                "priority": policy.priority,
+                "category": policy.category,
+                "channel": policy.channel,
+                "first_response_minutes": _minutes(policy.first_response),
+                "next_response_minutes": _minutes(policy.next_response),
+                "resolution_minutes": _minutes(policy.resolution),
+                "promise": promise(policy.first_response, settings.opening_hours, "en"),
+            }
+            for policy in (*settings.service_level_policies, settings.default_policy)
+        ]
+
+    # --- end service levels

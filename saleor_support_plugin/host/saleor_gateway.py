@@ -90,6 +90,12 @@ class SaleorOrderGateway:
     def user_email(self, user_id: int) -> str | None:
         return User.objects.filter(pk=user_id, is_active=True).values_list("email", flat=True).first()
 
+    def plugin_base_url(self) -> str:
+        """Saleor's PUBLIC_URL, or its site domain, with the plugin's path (feedback links in emails)."""
+        from saleor.core.utils import build_absolute_uri
+
+        return build_absolute_uri(f"/plugins/global/{PLUGIN_ID}/")
+
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None:
         order = Order.objects.filter(pk=order_id).first()
         if order is not None:

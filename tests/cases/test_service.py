@@ -226,6 +226,9 @@ def test_overdue(case):
     assert is_overdue(case, case.first_response_due_at + datetime.timedelta(minutes=1))
     add_message(case, AGENT, "On it.")
     assert not is_overdue(case, case.first_response_due_at + datetime.timedelta(minutes=1))
+    # Waiting on the customer: the clock stands still (service levels pause it), nothing is overdue.
+    assert not is_overdue(case, case.resolution_due_at + datetime.timedelta(minutes=1))
+    add_message(case, CUSTOMER, "Thanks!")
     assert is_overdue(case, case.resolution_due_at + datetime.timedelta(minutes=1))
     update_case(case, AGENT, status=CaseStatus.RESOLVED)
     assert not is_overdue(case, case.resolution_due_at + datetime.timedelta(minutes=1))
@@ -245,7 +248,8 @@ def test_overdue_cases_are_escalated_once_with_a_note(case):
         "Escalated: the first response target has passed.",
     )
     assert list(CaseChange.objects.filter(case=case).values_list("field", "new_value", "actor_type")) == [
-        ("priority", "high", AuthorType.SYSTEM)
+        ("priority", "high", AuthorType.SYSTEM),
+        ("service_level", "first_response breached", AuthorType.SYSTEM),  # the breach, on the audit trail
     ]
 
 

@@ -6,12 +6,14 @@ def test_urls_lead_to_the_plugins_pages():
     base = "https://api.shop.example/plugins/global/saleor.support/app"
 
     urls = {extension["mount"]: extension["url"] for extension in manifest["extensions"]}
+    pages = {extension["identifier"]: extension["url"] for extension in manifest["extensions"]}
     assert manifest["appUrl"] == base
     assert urls["ORDER_DETAILS_WIDGETS"] == f"{base}/order-widget"
     assert urls["ORDER_DETAILS_MORE_ACTIONS"] == f"{base}/open-case"  # the Dashboard needs popups absolute
     assert urls["HOMEPAGE_WIDGETS"] == f"{base}/queue"
     # App pages are relative to appUrl; the Dashboard joins them as urlJoin(appUrl, url).
-    assert manifest["appUrl"] + urls["NAVIGATION_ORDERS"] == f"{base}/queue"
+    assert manifest["appUrl"] + pages["support-queue"] == f"{base}/queue"
+    assert manifest["appUrl"] + pages["support-report"] == f"{base}/report"  # service levels
 
 
 def test_declares_the_widget_and_queue_extensions_within_the_apps_permissions():

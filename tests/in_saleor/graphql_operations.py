@@ -70,3 +70,24 @@ query { me { supportCases { number subject messages { body isInternal } } } }
 SETTINGS = """
 query { supportSettings { contactEmail phone hours responseTime } }
 """
+
+# --- Service levels and feedback
+REPORT = """
+query Report($period: SupportReportPeriodInput!, $groupBy: SupportReportGroupByEnum!, $filter: SupportCaseFilterInput) {
+  supportReport(period: $period, groupBy: $groupBy, filter: $filter) {
+    groupBy periodStart periodEnd delayNoticesSent delayCasesNeedingAPerson
+    rows { key label opened resolved reopened backlog firstResponseWithinTarget repliesPerResolution
+           csatScore csatResponseRate firstResponse { p50 p75 p90 max } resolution { p50 p75 p90 max } }
+    total { key label opened resolved backlog firstResponse { p50 p75 p90 max } csatScore csatResponseRate }
+  }
+}
+"""
+
+RATE = """
+mutation Rate($id: ID!, $rating: Int!, $comment: String, $orderToken: UUID, $email: String) {
+  supportCaseRate(id: $id, rating: $rating, comment: $comment, orderToken: $orderToken, email: $email) {
+    case { status rating { rating comment } } errors { field code message }
+  }
+}
+"""
+# --- end service levels and feedback

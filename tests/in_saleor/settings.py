@@ -14,3 +14,19 @@ if "saleor_support_plugin" not in INSTALLED_APPS:  # noqa: F405
 # When the Saleor environment has another checkout installed and PYTHONPATH points at this one, the package
 # is imported from here but `saleor_support_plugin.migrations` would still come from there: use this one's.
 MIGRATION_MODULES = {"saleor_support_plugin": "migrations"}
+
+# The same for `saleor_support_plugin.emails` (the repository's `emails/` folder): the email templates of this
+# checkout, not of the one installed in the Saleor environment.
+if True:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    _emails = Path(__file__).resolve().parents[2] / "emails"
+    _spec = importlib.util.spec_from_file_location(
+        "saleor_support_plugin.emails", _emails / "__init__.py", submodule_search_locations=[str(_emails)]
+    )
+    if _spec and _spec.loader and "saleor_support_plugin.emails" not in sys.modules:
+        _module = importlib.util.module_from_spec(_spec)
+        sys.modules["saleor_support_plugin.emails"] = _module
+        _spec.loader.exec_module(_module)

@@ -206,9 +206,10 @@ def live_support(
     return live_server.url, app
 
 
-def dashboard_url_of(app: App, mount: str) -> str:
+def dashboard_url_of(app: App, mount: str, identifier: str | None = None) -> str:
     """Where the Dashboard points the extension's frame: its URL, joined to appUrl when relative."""
-    url = app.extensions.get(mount=mount).url
+    extensions = app.extensions.filter(mount=mount)
+    url = (extensions.filter(identifier=identifier) if identifier else extensions).get().url
     return url if url.startswith("http") else app.app_url.rstrip("/") + url
 
 
@@ -315,7 +316,7 @@ def test_support_queue_page_filters_opens_a_case_and_replies_in_both_themes(
     live_url, app = live_support
     token = app_page_token(staff_api_client, app)  # an APP_PAGE gets the app's token, not the extension's
     case = SupportCase.objects.get()
-    queue_path = dashboard_url_of(app, "navigation_orders").removeprefix(live_url)
+    queue_path = dashboard_url_of(app, "navigation_orders", "support-queue").removeprefix(live_url)
 
     page = dashboard_page("/apps/support/app", app_page_host(live_url, token, "dark", queue_path))
     queue = frame_of(page, "app")

@@ -1,13 +1,15 @@
 """Every support query and mutation, for every kind of requester.
 
 Outcomes: ok (allowed, and it worked), denied (Saleor's permission error), not_found (answered like a
-missing case or order), empty (nothing visible), refused (a coded error asking for credentials).
+missing case or order), empty (nothing visible), refused (a coded error asking for credentials),
+customer_only (staff and apps may not rate a case for the customer).
 """
 
 import pytest
+from django.utils import timezone
 from saleor.graphql.tests.utils import get_graphql_content_from_response
 
-from saleor_support_plugin.models import CaseMessage, SupportCase
+from saleor_support_plugin.models import CaseMessage, CaseSurvey, SupportCase
 
 from . import graphql_operations as ops
 from .helpers import order_id
@@ -28,6 +30,9 @@ MATRIX = {
     "supportCaseNoteAdd": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
     "supportCaseUpdate": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
     "supportCaseClose": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    # --- Service levels and feedback (the case is resolved first for supportCaseRate)
+    "supportReport": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportCaseRate": ["not_found", "ok", "ok", "not_found", "not_found", "customer_only", "customer_only"],
 }
 CASES = [
     (operation, actor, expected)
@@ -73,6 +78,11 @@ def request_for(operation, actor, case, order):
         "supportCaseNoteAdd": (ops.NOTE_ADD, {"id": case_id, "body": "Internal"}),
         "supportCaseUpdate": (ops.UPDATE, {"id": case_id, "input": {"priority": "HIGH"}}),
         "supportCaseClose": (ops.CLOSE, {"id": case_id, **guest}),
+        "supportReport": (
+            ops.REPORT,
+            {"period": {"gte": "2020-01-01T00:00:00+00:00", "lt": "2020-12-01T00:00:00+00:00"}, "groupBy": "AGENT"},
+        ),
+        "supportCaseRate": (ops.RATE, {"id": case_id, "rating": 5, **guest}),
     }[operation]
 
 
@@ -91,12 +101,12 @@ def outcome(operation, content):
         return "ok" if result["totalCount"] >= 1 else "empty"
     if operation == "supportCasesForOrder":
         return "ok" if result else "empty"
-    if operation in ("supportCase", "supportSettings"):
+    if operation in ("supportCase", "supportSettings", "supportReport"):
         return "ok" if result else "not_found"
     codes = [error["code"] for error in result["errors"]]
     if not codes:
         return "ok"
-    return {"NOT_FOUND": "not_found", "REQUIRED": "refused"}.get(codes[0], f"error {codes}")
+    return {"NOT_FOUND": "not_found", "REQUIRED": "refused", "INVALID": "customer_only"}.get(codes[0], f"error {codes}")
 
 
 @pytest.mark.parametrize(("operation", "actor", "expected"), CASES, ids=[f"{o}-{a}" for o, a, _ in CASES])
@@ -108,15 +118,18 @@ def test_permission_matrix(operation, actor, expected, clients, customer_case, o
         client.user.user_permissions.add(
             Permission.objects.get(codename="manage_support", content_type__app_label="saleor_support_plugin")
         )
+    if operation == "supportCaseRate":
+        SupportCase.objects.update(status="resolved", resolved_at=timezone.now())
     query, variables = request_for(operation, actor, customer_case, order_with_lines)
     cases_before, messages_before = SupportCase.objects.count(), CaseMessage.objects.count()
 
     content = get_graphql_content_from_response(client.post_graphql(query, variables))
 
     assert outcome(operation, content) == expected
-    if expected in ("denied", "not_found", "refused"):
+    if expected in ("denied", "not_found", "refused", "customer_only"):
         # A refused request changes nothing.
         assert (SupportCase.objects.count(), CaseMessage.objects.count()) == (cases_before, messages_before)
+        assert not CaseSurvey.objects.filter(rating__isnull=False).exists()
         assert SupportCase.objects.get(pk=SupportCase.objects.order_by("pk").first().pk).priority == "normal"
 
 

@@ -108,6 +108,12 @@ def required_value(graphql_type: Any, world: dict[str, str], name: str = "") -> 
         "UUID": st.one_of(st.just(world["order_token"]), st.uuids().map(str), any_text()),
         "Int": st.one_of(st.integers(-5, 150), st.integers(-(2**40), 2**40)),
         "Boolean": st.booleans(),
+        # supportReport's period: any moment (first and last years included), or text that is not one.
+        "DateTime": st.one_of(
+            st.datetimes(timezones=st.timezones()).map(lambda moment: moment.isoformat()),
+            st.datetimes().map(lambda moment: moment.isoformat()),
+            any_text(),
+        ),
     }
     return scalars[graphql_type.name]
 

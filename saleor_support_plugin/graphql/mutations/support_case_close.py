@@ -29,9 +29,9 @@ class SupportCaseClose(SupportMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root: Any, info: ResolveInfo, /, *, id: str, order_token: Any = None, email: Any = None
     ) -> SupportCaseClose:
-        cls.require_active_plugin(info)
+        plugin = cls.require_active_plugin(info)
         viewer = get_viewer(info, order_token, email)
         case = cls.get_case(viewer, id)
         with domain_errors():
-            close_case(case, viewer.actor())
+            close_case(case, viewer.actor(), plugin.support_settings)
         return SupportCaseClose(case=case)

@@ -34,9 +34,9 @@ class SupportCaseReply(SupportMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root: Any, info: ResolveInfo, /, *, id: str, body: str, order_token: Any = None, email: Any = None
     ) -> SupportCaseReply:
-        cls.require_active_plugin(info)
+        plugin = cls.require_active_plugin(info)
         viewer = get_viewer(info, order_token, email)
         case = cls.get_case(viewer, id)
         with domain_errors():
-            message = add_message(case, viewer.actor(), body, is_internal=False)
+            message = add_message(case, viewer.actor(), body, is_internal=False, settings=plugin.support_settings)
         return SupportCaseReply(case=case, message=message)

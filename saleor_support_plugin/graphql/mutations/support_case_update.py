@@ -6,7 +6,7 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.types import BaseInputObjectType
 
-from saleor_support_plugin.cases.service import CHOICES, clean_assignee, update_case
+from saleor_support_plugin.cases.service import CHOICES, change_case, clean_assignee
 from saleor_support_plugin.graphql.access import get_viewer
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
@@ -44,14 +44,14 @@ class SupportCaseUpdate(SupportMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root: Any, info: ResolveInfo, /, *, id: str, input: dict[str, Any]
     ) -> SupportCaseUpdate:
-        cls.require_active_plugin(info)
+        plugin = cls.require_active_plugin(info)
         viewer = get_viewer(info)
         case = cls.get_case(viewer, id)
         changes = {name: input[name] for name in CHOICES if input.get(name)}
         with domain_errors():
             if "assignee" in input:
                 changes["assignee_id"] = cls.clean_assignee(input["assignee"])
-            update_case(case, viewer.actor(), **changes)
+            change_case(case, viewer.actor(), changes, plugin.support_settings)
         return SupportCaseUpdate(case=case)
 
     @classmethod
