@@ -24,10 +24,10 @@ from saleor_support_plugin.cases.service import Actor, CaseError, CaseOrder, cle
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import FULFILLMENT_CANCELED, RETURN_FULFILLMENT_STATUSES, OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.core.signed_links import check_in_url
 from saleor_support_plugin.email.delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
 from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, render_email, sender_domain
 from saleor_support_plugin.email.transport import from_address
-from saleor_support_plugin.feedback.links import check_in_url
 from saleor_support_plugin.models import (
     OPEN_CASE_STATUSES,
     AuthorType,

@@ -15,14 +15,14 @@ from django.utils.html import escape
 
 from saleor_support_plugin.cases.service import CaseError
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.feedback.check_ins import Answered, answer, opt_out
-from saleor_support_plugin.feedback.links import (
+from saleor_support_plugin.core.signed_links import (
     CHECK_IN_PATH,
     FEEDBACK_PATH,
     LinkError,
     read_check_in_token,
     read_token,
 )
+from saleor_support_plugin.feedback.check_ins import Answered, answer, opt_out
 from saleor_support_plugin.feedback.surveys import Rated, add_comment, rate
 from saleor_support_plugin.models import CaseSurvey, OrderCheckIn
 

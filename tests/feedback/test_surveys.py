@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
 from saleor_support_plugin.cases.service import Actor, CaseError, CaseOrder, add_message, change_case, open_case
-from saleor_support_plugin.feedback.links import make_token, rating_url
+from saleor_support_plugin.core.signed_links import make_token, rating_url
 from saleor_support_plugin.feedback.ratings import rating_figures
 from saleor_support_plugin.feedback.surveys import Rated, add_comment, rate, send_due_surveys, survey_for_rating
 from saleor_support_plugin.feedback.views import handle_feedback_request

@@ -28,7 +28,7 @@ def keep_past_escalations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('saleor_support_plugin', '0010_order_changes_read'),
+        ('saleor_support_plugin', '0011_escalation_in_cases'),
     ]
 
     operations = [
