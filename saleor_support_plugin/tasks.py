@@ -186,7 +186,7 @@ def scan_delays_task() -> None:
     reconciled = reconcile_order_changes(runtime, now)
     summary = scan_delays(now, enqueue_notice_delivery)
     cases_opened = open_cases_for_late_orders(runtime, now)
-    recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
+    recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery, enqueue_check_in_delivery)
     escalated = escalate_overdue_cases(now, runtime.settings)
     send_due_surveys(now, runtime.settings, runtime.gateway.plugin_base_url())  # feedback: surveys
     send_due_check_ins(now, runtime, enqueue_check_in_delivery)  # feedback: check-ins after delivery

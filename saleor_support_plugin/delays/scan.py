@@ -24,7 +24,7 @@ from saleor_support_plugin.cases.escalation import escalate_late_orders
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.delays.rules import late_since
 from saleor_support_plugin.email.delivery import find_interrupted, requeue_stale
-from saleor_support_plugin.models import CaseEmail, DelayNotice, DelayNoticeStatus, DelayWatch
+from saleor_support_plugin.models import CaseEmail, DelayNotice, DelayNoticeStatus, DelayWatch, OrderCheckIn
 
 Enqueue = Callable[[list[int]], None]
 
@@ -42,31 +42,37 @@ class ScanSummary:
 class RecoverySummary:
     """What the scan found of deliveries whose task or worker was lost."""
 
-    requeued_notices: list[int] = field(default_factory=list)
-    requeued_case_emails: list[int] = field(default_factory=list)
+    requeued_ids: dict[str, list[int]] = field(default_factory=dict)  # by record: DelayNotice, CaseEmail, ...
     interrupted: int = 0
 
     @property
+    def requeued_notices(self) -> list[int]:
+        return self.requeued_ids.get("DelayNotice", [])
+
+    @property
+    def requeued_case_emails(self) -> list[int]:
+        return self.requeued_ids.get("CaseEmail", [])
+
+    @property
     def requeued(self) -> int:
-        return len(self.requeued_notices) + len(self.requeued_case_emails)
+        return sum(len(ids) for ids in self.requeued_ids.values())
 
 
 def recover_deliveries(
-    now: datetime.datetime, enqueue_notices: Enqueue, enqueue_case_emails: Enqueue
+    now: datetime.datetime, enqueue_notices: Enqueue, enqueue_case_emails: Enqueue, enqueue_check_ins: Enqueue
 ) -> RecoverySummary:
     """Queue again every email whose task was lost before it claimed the email (pending too long, or a retry
     that never came), and mark every email whose worker died mid-send as interrupted: it is never resent,
     because the provider may have accepted it, and counts as not sent."""
     summary = RecoverySummary()
-    summary.interrupted = find_interrupted(DelayNotice, now) + find_interrupted(CaseEmail, now)
+    recorded = ((DelayNotice, enqueue_notices), (CaseEmail, enqueue_case_emails), (OrderCheckIn, enqueue_check_ins))
+    summary.interrupted = sum(find_interrupted(model, now) for model, _ in recorded)
     with transaction.atomic():
-        summary.requeued_notices = requeue_stale(DelayNotice, now)
-        summary.requeued_case_emails = requeue_stale(CaseEmail, now)
-        notices, case_emails = summary.requeued_notices, summary.requeued_case_emails
-        if notices:
-            transaction.on_commit(lambda: enqueue_notices(notices))
-        if case_emails:
-            transaction.on_commit(lambda: enqueue_case_emails(case_emails))
+        for model, enqueue in recorded:
+            ids = requeue_stale(model, now)
+            summary.requeued_ids[model.__name__] = ids
+            if ids:
+                transaction.on_commit(lambda enqueue=enqueue, ids=ids: enqueue(ids))  # type: ignore[misc]
     return summary
 
 

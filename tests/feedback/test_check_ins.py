@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import replace
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.test import RequestFactory
+from django.utils import timezone
 
 from saleor_support_plugin.cases.service import SYSTEM, CaseOrder, open_case
 from saleor_support_plugin.delays.order_changes import handle_order_change
+from saleor_support_plugin.delays.scan import recover_deliveries
+from saleor_support_plugin.email.delivery import REQUEUE_AFTER
 from saleor_support_plugin.feedback.check_ins import schedule_check_in, send_due_check_ins
 from saleor_support_plugin.feedback.views import handle_feedback_request
 from saleor_support_plugin.models import CaseChannel, CheckInAnswer, OrderCheckIn, SupportCase
@@ -141,3 +145,22 @@ def test_all_good_is_recorded_and_a_forged_link_changes_nothing(
     assert b"Glad to hear it" in visit(good, check_ins_on).content
     assert OrderCheckIn.objects.get().answer == CheckInAnswer.ALL_GOOD
     assert not SupportCase.objects.exists()
+
+
+def test_a_check_in_whose_task_was_lost_is_sent_by_a_later_scan_once(
+    check_ins_on, orders, django_capture_on_commit_callbacks
+):
+    order = delivered_order(orders)
+    handle_order_change(order.id, check_ins_on)
+    due = DELIVERED + datetime.timedelta(days=5)
+    with mock.patch("saleor_support_plugin.tasks.send_check_in_task.delay"):  # the queued task is lost
+        assert scan(check_ins_on, due, django_capture_on_commit_callbacks) == 1
+    assert check_in_emails() == []
+    later = timezone.now() + REQUEUE_AFTER + datetime.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        recovered = recover_deliveries(later, lambda ids: None, lambda ids: None, enqueue_check_in_delivery)
+    assert recovered.requeued == 1
+    assert len(check_in_emails()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_deliveries(later, lambda ids: None, lambda ids: None, enqueue_check_in_delivery).requeued == 0
+    assert len(check_in_emails()) == 1
