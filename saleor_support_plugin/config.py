@@ -26,6 +26,7 @@ from django.core.validators import validate_email
 
 from . import constants as c
 from .business_days import WEEKDAY_NAMES, BusinessCalendar
+from .returns.policy import RETURN_CHECKS, RETURN_DEFAULTS, ReturnPolicy, parse_policy
 from .text import whole_number
 
 # Saleor's PluginErrorCode values; kept as strings so the domain does not import Saleor.
@@ -75,6 +76,8 @@ class SupportSettings:
     support_response_time: str = ""
     custom_templates: Mapping[str, CustomTemplate] = field(default_factory=dict)
     dashboard_origins: tuple[str, ...] = ()
+    # Returns (issue 11): the merchant's return policy.
+    returns: ReturnPolicy = field(default_factory=ReturnPolicy)
 
 
 DEFAULTS: dict[str, Any] = {
@@ -111,6 +114,8 @@ DEFAULTS: dict[str, Any] = {
     **{c.body_field(name): "" for name in c.EMAIL_TEMPLATE_NAMES},
     c.DASHBOARD_URL: "",
     **dict.fromkeys(c.STATUS_FIELDS, ""),
+    # Returns (issue 11)
+    **RETURN_DEFAULTS,
 }
 
 # (field, lowest, highest) for whole-number fields.
@@ -243,6 +248,7 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
             if _text(merged[c.subject_field(name)]) or _text(merged[c.body_field(name)])
         },
         dashboard_origins=parse_origins(merged[c.DASHBOARD_URL]),
+        returns=parse_policy(merged),
     )
 
 
@@ -469,4 +475,6 @@ _FIELD_CHECKS = {
     c.INBOUND_WEBHOOK_SECRET: _check_webhook_secret,
     c.DASHBOARD_URL: _check_dashboard_url,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
+    # Returns (issue 11)
+    **RETURN_CHECKS,
 }

@@ -344,3 +344,7 @@ class GuestCaseOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip}"
+
+
+# The returns capability's tables (issue 11), loaded with the app's models.
+from .returns.models import ReturnEmail, ReturnPhoto, ReturnRequest, ReturnRequestLine  # noqa: E402, F401

@@ -163,3 +163,22 @@ def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
 @shared_task(**SEND_TASK_OPTIONS)
 def send_case_emails_task(email_ids: list[int], attempt: int = 0) -> None:
     _split(email_ids, send_case_email_task)
+
+
+# Returns (issue 11): the customer's return emails, one task per email like case emails.
+def enqueue_return_email_delivery(email_ids: list[int]) -> None:
+    _enqueue(email_ids, send_return_email_task, send_return_emails_task)
+
+
+@shared_task(bind=True, **SEND_TASK_OPTIONS)
+@allow_writer()
+def send_return_email_task(self: Task, email_id: int) -> None:
+    from .returns.emails import deliver_return_email
+    from .returns.models import ReturnEmail
+
+    _deliver_one(self, deliver_return_email, ReturnEmail, email_id)
+
+
+@shared_task(**SEND_TASK_OPTIONS)
+def send_return_emails_task(email_ids: list[int], attempt: int = 0) -> None:
+    _split(email_ids, send_return_email_task)
