@@ -21,6 +21,7 @@ from .dashboard.manifest import MANIFEST_PATH, plugin_url
 from .dashboard.status import support_status
 from .dashboard.views import handle_app_request, public_base_url
 from .inbound_webhook import handle_inbound_request
+from .returns.settings_fields import RETURN_CONFIG_STRUCTURE
 from .runtime import SupportRuntime
 from .saleor_gateway import SaleorOrderGateway
 from .tasks import anonymize_customer_cases_task, enqueue_order_change
@@ -235,6 +236,10 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "help_text": "Shown to customers, e.g. 'within 1 business day'.",
     },
 }
+
+
+# Returns (issue 11): the return policy.
+CONFIG_STRUCTURE.update(RETURN_CONFIG_STRUCTURE)
 
 
 for _template, _variables in c.EMAIL_TEMPLATE_VARIABLES.items():

@@ -26,6 +26,9 @@ from .mutations.support_case_create import SupportCaseCreate
 from .mutations.support_case_note_add import SupportCaseNoteAdd
 from .mutations.support_case_reply import SupportCaseReply
 from .mutations.support_case_update import SupportCaseUpdate
+
+# Returns (issue 11)
+from .returns_schema import ReturnMutations, ReturnQueries
 from .types import SupportCase, SupportCaseCountableConnection, SupportSettings
 
 
@@ -90,7 +93,7 @@ def _pks(global_ids: list[str] | None, type_name: str, decode: Any) -> tuple[Any
     return pks or ((None,) if global_ids else ())
 
 
-class SupportQueries(graphene.ObjectType):
+class SupportQueries(ReturnQueries, graphene.ObjectType):
     support_cases = ConnectionField(
         SupportCaseCountableConnection,
         filter=SupportCaseFilterInput(description="Filtering options for support cases."),
@@ -157,7 +160,7 @@ class SupportQueries(graphene.ObjectType):
         }
 
 
-class SupportMutations(graphene.ObjectType):
+class SupportMutations(ReturnMutations, graphene.ObjectType):
     support_case_create = SupportCaseCreate.Field()
     support_case_reply = SupportCaseReply.Field()
     support_case_note_add = SupportCaseNoteAdd.Field()

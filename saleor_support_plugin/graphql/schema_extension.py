@@ -37,6 +37,7 @@ def extend_saleor_schema() -> None:
     from .schema import SupportMutations, SupportQueries
 
     add_user_support_cases_field()
+    add_user_return_requests_field()  # returns (issue 11)
 
     class Query(SupportQueries, api.Query):  # type: ignore[misc, valid-type]
         pass
@@ -81,3 +82,21 @@ def add_user_support_cases_field() -> None:
     )
     field.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
     User._meta.fields["support_cases"] = field
+
+
+def add_user_return_requests_field() -> None:
+    """`me { supportReturnRequests }` (returns, issue 11)."""
+    from saleor.graphql.account.types import User
+
+    from .return_types import SupportReturnRequest
+    from .returns_schema import resolve_user_return_requests
+
+    if "support_return_requests" in User._meta.fields:
+        return
+    field = graphene.Field(
+        graphene.NonNull(graphene.List(graphene.NonNull(SupportReturnRequest))),
+        description="The user's return requests, newest first. The user themself, or support staff.",
+        resolver=resolve_user_return_requests,
+    )
+    field.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
+    User._meta.fields["support_return_requests"] = field

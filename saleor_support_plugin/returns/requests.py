@@ -79,10 +79,12 @@ def refusal(message: str, code: str, field: str | None = None) -> CaseError:
 # --- what is open ---
 
 
-def pending_quantities(order_id: uuid.UUID) -> dict[uuid.UUID, int]:
+def pending_quantities(order_id: uuid.UUID, using: str = "default") -> dict[uuid.UUID, int]:
     """Quantities of each line in the order's requests not yet carried out by Saleor (waiting for staff)."""
     quantities: dict[uuid.UUID, int] = {}
-    rows = ReturnRequestLine.objects.filter(request__order_id=order_id, request__status=ReturnStatus.PENDING)
+    rows = ReturnRequestLine.objects.using(using).filter(
+        request__order_id=order_id, request__status=ReturnStatus.PENDING
+    )
     for line_id, quantity in rows.values_list("order_line_id", "quantity"):
         quantities[line_id] = quantities.get(line_id, 0) + quantity
     return quantities
@@ -129,6 +131,7 @@ def submit_request(
             existing = ReturnRequest.objects.filter(order_id=order.id, idempotency_key=key).first()
             if existing is not None:
                 return existing, False
+        _refuse_duplicate(order.id, submission)
         items = _clean_items(port, settings, order, submission.lines, now)
         resolution = _clean_resolution(submission.resolution, settings)
         comment = _clean_comment(submission.comment)
@@ -146,6 +149,15 @@ def submit_request(
             needs_staff = [request.needs_staff_because]
         _hold_for_staff(port, settings, request, order, needs_staff, requester)
     return request, True
+
+
+def _refuse_duplicate(order_id: uuid.UUID, submission: Submission) -> None:
+    """The same items again, while an earlier request for them stands (sent twice without a key)."""
+    wanted = sorted((line.order_line_id, line.quantity) for line in submission.lines)
+    earlier = ReturnRequest.objects.filter(order_id=order_id).exclude(status=ReturnStatus.REJECTED)
+    for request in earlier.prefetch_related("lines"):
+        if sorted((line.order_line_id, line.quantity) for line in request.lines.all()) == wanted:
+            raise refusal(f"These items are already in return {request.rma_number}.", "already_requested", "lines")
 
 
 def _lock_order(order_id: uuid.UUID) -> None:

@@ -2,6 +2,10 @@
 `saleor.plugins` entry point, which `saleor.settings` reads (the test runner installs this checkout into the
 Saleor environment). Saleor's test settings empty PLUGINS; tests enable the plugin themselves."""
 
+import importlib.util
+import sys
+from pathlib import Path
+
 from saleor.tests.settings import *  # noqa: F403
 
 if "saleor_support_plugin" not in INSTALLED_APPS:  # noqa: F405
@@ -14,3 +18,12 @@ if "saleor_support_plugin" not in INSTALLED_APPS:  # noqa: F405
 # When the Saleor environment has another checkout installed and PYTHONPATH points at this one, the package
 # is imported from here but `saleor_support_plugin.migrations` would still come from there: use this one's.
 MIGRATION_MODULES = {"saleor_support_plugin": "migrations"}
+
+# Likewise the email templates (`emails/`, installed as `saleor_support_plugin.emails`): this checkout's.
+_emails = Path(__file__).resolve().parents[2] / "emails"
+_spec = importlib.util.spec_from_file_location(
+    "saleor_support_plugin.emails", _emails / "__init__.py", submodule_search_locations=[str(_emails)]
+)
+if _spec is not None and _spec.loader is not None:
+    sys.modules["saleor_support_plugin.emails"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["saleor_support_plugin.emails"])

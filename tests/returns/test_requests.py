@@ -253,3 +253,16 @@ def test_staff_reject_with_a_reason_the_customer_reads(held_request, port, djang
     (email,) = sent("rejected")
     assert "was not approved: Worn, not a defect." in email.body
     assert port.returns == []
+
+
+def test_the_same_items_sent_again_without_a_key_are_refused_while_others_remain(submit, returns_settings):
+    settings = returns_settings(auto_approve=False)
+    order = make_return_order(make_line(quantity=3, quantity_shipped=3))
+    line = order.lines[0]
+    submit(order, r.LineRequest(line.id, 1, DAMAGED.id), settings=settings)
+    with pytest.raises(CaseError) as refused:
+        submit(order, r.LineRequest(line.id, 1, DAMAGED.id), settings=settings)
+    assert refused.value.code == "already_requested"
+    # Another item of the same line is a new request.
+    assert submit(order, r.LineRequest(line.id, 2, DAMAGED.id), settings=settings)[1] is True
+    assert ReturnRequest.objects.count() == 2
