@@ -351,8 +351,12 @@ def _refund_transaction(
 
 
 def _site_settings(database: str) -> Any:
-    """Saleor's SiteSettings (the one-to-one `Site.settings`)."""
-    return Site.objects.db_manager(database).get_current().settings  # type: ignore[attr-defined]
+    """Saleor's SiteSettings, read now: `Site.objects.get_current()` is cached per process with the settings it
+    had then (a merchant's new return-reason page type would go unseen)."""
+    from saleor.site.models import SiteSettings
+
+    site_id = Site.objects.db_manager(database).get_current().pk
+    return SiteSettings.objects.using(database).get(site_id=site_id)
 
 
 def _user(user_id: int | None) -> User | None:

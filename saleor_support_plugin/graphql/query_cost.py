@@ -20,8 +20,10 @@ SUPPORT_COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
         "supportCase": RELATION,
         "supportCasesForOrder": RELATION,
         "supportSettings": RELATION,
+        "supportReturnPolicy": RELATION,  # returns (issue 11)
+        "supportReturnRequests": RELATION,
     },
-    "User": {"supportCases": RELATION},
+    "User": {"supportCases": RELATION, "supportReturnRequests": RELATION},
     "SupportCase": dict.fromkeys(
         ("order", "customer", "assignee", "messages", "lastMessage", "changes", "delayNotices"), RELATION
     ),
@@ -30,6 +32,10 @@ SUPPORT_COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
     "SupportCaseNoteAdd": {"case": RELATION, "message": RELATION},
     "SupportCaseUpdate": {"case": RELATION},
     "SupportCaseClose": {"case": RELATION},
+    # Returns (issue 11)
+    "SupportReturnRequest": dict.fromkeys(("order", "replacementOrder", "case", "lines", "photos"), RELATION),
+    "SupportReturnRequestCreate": {"returnRequest": RELATION},
+    "SupportReturnRequestDecide": {"returnRequest": RELATION},
 }
 
 

@@ -72,6 +72,8 @@ class SupportReturnRequestCreate(SupportMutation):
             with domain_errors():
                 clean_email(input["email"])
         viewer = get_viewer(info, input.get("order_token"), input.get("email"))
+        if viewer.user is None and viewer.app is None and not (input.get("order_token") and input.get("email")):
+            raise error("orderToken", "Log in, or give the order's token and email address.", Code.REQUIRED)
         order = viewer_order(viewer, input.get("order"))
         if order is None:
             field = "orderToken" if input.get("order_token") else "order"
