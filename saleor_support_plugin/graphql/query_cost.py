@@ -36,6 +36,8 @@ SUPPORT_COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
     "SupportReturnRequest": dict.fromkeys(("order", "replacementOrder", "case", "lines", "photos"), RELATION),
     "SupportReturnRequestCreate": {"returnRequest": RELATION},
     "SupportReturnRequestDecide": {"returnRequest": RELATION},
+    "SupportReturnRequestReceive": {"returnRequest": RELATION},
+    "SupportReturnRequestRefund": {"returnRequest": RELATION},
 }
 
 

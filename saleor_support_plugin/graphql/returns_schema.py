@@ -20,6 +20,8 @@ from ..saleor_returns import SaleorReturns
 from .access import get_viewer
 from .mutations.support_return_request import SupportReturnRequestCreate
 from .mutations.support_return_request_decide import SupportReturnRequestDecide
+from .mutations.support_return_request_receive import SupportReturnRequestReceive
+from .mutations.support_return_request_refund import SupportReturnRequestRefund
 from .return_types import SupportReturnPolicy, SupportReturnRequest
 from .returns_access import viewer_order, visible_return_requests
 
@@ -95,6 +97,8 @@ class ReturnQueries(graphene.ObjectType):
 class ReturnMutations(graphene.ObjectType):
     support_return_request = SupportReturnRequestCreate.Field()
     support_return_request_decide = SupportReturnRequestDecide.Field()
+    support_return_request_receive = SupportReturnRequestReceive.Field()
+    support_return_request_refund = SupportReturnRequestRefund.Field()
 
 
 def resolve_user_return_requests(root: Any, info: ResolveInfo) -> list[ReturnRequest]:

@@ -35,6 +35,7 @@ RETURN_AUTO_MAX_PER_CUSTOMER = "return_auto_max_per_customer_90_days"
 RETURN_AUTO_REASONS = "return_auto_reasons"
 RETURN_RESTOCKING_FEES = "return_restocking_fees"
 RETURN_STAFF_REFUND_LIMIT = "return_staff_refund_limit"
+RETURN_LATE_TO_STAFF = "return_late_requests_to_staff"
 
 INVALID = "invalid"
 REQUIRED = "required"
@@ -84,6 +85,7 @@ RETURN_DEFAULTS: dict[str, Any] = {
     RETURN_AUTO_REASONS: "",
     RETURN_RESTOCKING_FEES: "",
     RETURN_STAFF_REFUND_LIMIT: "",
+    RETURN_LATE_TO_STAFF: False,
 }
 
 
@@ -108,6 +110,8 @@ class ReturnPolicy:
     restocking_fees: Mapping[str, Decimal] = field(default_factory=dict)
     # Staff with only MANAGE_SUPPORT may approve up to this amount; above it needs MANAGE_ORDERS. None: no limit.
     staff_refund_limit: Decimal | None = None
+    # A request past the window goes to staff on a case (who may make an exception) instead of being refused.
+    late_to_staff: bool = False
 
     def window_for(self, channel_slug: str) -> int:
         return self.channel_windows.get(channel_slug, self.window_days)
@@ -240,6 +244,7 @@ def parse_policy(values: Mapping[str, Any]) -> ReturnPolicy:
         auto_reasons=frozenset(_tokens(merged[RETURN_AUTO_REASONS])),
         restocking_fees={slug: Decimal(percent) for slug, percent in _pairs(merged[RETURN_RESTOCKING_FEES])},
         staff_refund_limit=_decimal(merged[RETURN_STAFF_REFUND_LIMIT]),
+        late_to_staff=_bool(merged[RETURN_LATE_TO_STAFF]),
     )
 
 

@@ -33,7 +33,7 @@ from .policy import (
     items_value,
     restocking_fee,
 )
-from .port import ReturnActionError, ReturnItem, ReturnOrder, ReturnReason, ReturnsPort
+from .port import RefundOutcome, ReturnActionError, ReturnItem, ReturnOrder, ReturnReason, ReturnsPort
 
 COMMENT_MAX_LENGTH = 5_000
 PHOTO_MAX_BYTES = 10 * 1024 * 1024  # the limit of case attachments (inbound.ATTACHMENT_MAX_BYTES)
@@ -61,6 +61,8 @@ class CleanItem:
     item: RequestedItem
     line: LineRequest
     reason: ReturnReason | None
+    # Past the return window, accepted for staff to decide (the policy's late_to_staff).
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ def submit_request(
         needs_staff = auto_approval(
             [clean.item for clean in items], Resolution(resolution), policy, recent_requests(order, now, request.pk)
         )
+        if any(clean.late for clean in items):
+            needs_staff.insert(0, "requested after the return window closed")
         _record(port, request, requester, f"Return {request.rma_number} requested ({_summary(request)}).")
         if not needs_staff:
             if _approve(port, settings, request, SYSTEM, now, auto=True):
@@ -198,16 +202,14 @@ def _clean_item(
     if line.quantity < 1:
         raise refusal("Return at least one item of each line.", "invalid", "lines")
     verdict = evaluate_line(facts, order, settings.returns, now, pending)
-    if verdict.why_not is not None:
+    late = verdict.why_not == NotReturnable.WINDOW_CLOSED and settings.returns.late_to_staff
+    available = max(facts.quantity_shipped - pending.get(facts.id, 0), 0) if late else verdict.returnable_quantity
+    if verdict.why_not is not None and not late:
         raise _not_returnable(verdict.why_not, facts.display_name, line.order_line_id in requested)
-    if line.quantity > verdict.returnable_quantity:
-        raise refusal(
-            f"At most {verdict.returnable_quantity} of {facts.display_name} can be returned.",
-            "quantity_exceeded",
-            "lines",
-        )
+    if line.quantity > available:
+        raise refusal(f"At most {available} of {facts.display_name} can be returned.", "quantity_exceeded", "lines")
     reason = _clean_reason(line, reasons)
-    return CleanItem(RequestedItem(facts, line.quantity, reason.slug if reason else ""), line, reason)
+    return CleanItem(RequestedItem(facts, line.quantity, reason.slug if reason else ""), line, reason, late)
 
 
 def _not_returnable(why: NotReturnable, name: str, requested_before: bool) -> CaseError:
@@ -520,3 +522,61 @@ def _step(port: ReturnsPort, request: ReturnRequest, actor: Actor, old_status: s
 def _record(port: ReturnsPort, request: ReturnRequest, actor: Actor, message: str) -> None:
     parameters = {"rma_number": request.rma_number, "return_request": str(request.pk), "status": request.status}
     port.record_timeline_event(request.order_id, message, parameters)
+
+
+# --- received, refunded or credited ---
+
+
+def mark_received(
+    *, port: ReturnsPort, request: ReturnRequest, actor: Actor, now: datetime.datetime | None = None
+) -> ReturnRequest:
+    """Staff have the items back: recorded on the return's fulfillment in Saleor and told to the customer."""
+    with transaction.atomic():
+        request = _locked(request)
+        _require_status(request, ReturnStatus.APPROVED, "marked received")
+        if request.return_fulfillment_id is not None:
+            port.mark_received(request.order_id, request.return_fulfillment_id, request.rma_number)
+        old = request.status
+        request.status = ReturnStatus.RECEIVED
+        request.received_at = now or timezone.now()
+        request.save()
+        _step(port, request, actor, old, f"Return {request.rma_number}: items received.")
+        emails.queue(request, ReturnEmailKind.RECEIVED)
+    return request
+
+
+def settle(
+    *, port: ReturnsPort, request: ReturnRequest, actor: Actor, now: datetime.datetime | None = None
+) -> ReturnRequest:
+    """The money for a received return, through Saleor: a refund of the order's payment or transaction, or
+    store credit as a Saleor gift card. An exchange is settled by Saleor's replacement order instead."""
+    with transaction.atomic():
+        request = _locked(request)
+        _require_status(request, ReturnStatus.RECEIVED, "refunded")
+        if request.resolution == ReturnResolution.EXCHANGE:
+            raise refusal("An exchange is settled by its replacement order, not a refund.", "invalid_status")
+        try:
+            with transaction.atomic():
+                outcome = _pay(port, request, actor)
+        except ReturnActionError as error:
+            raise refusal(f"Saleor refused: {error}", "return_failed") from error
+        old = request.status
+        credited = request.resolution == ReturnResolution.STORE_CREDIT
+        request.status = ReturnStatus.CREDITED if credited else ReturnStatus.REFUNDED
+        request.refunded_at = now or timezone.now()
+        request.refund_reference = outcome.reference
+        request.gift_card_code = outcome.gift_card_code
+        request.save()
+        money = f"{outcome.amount:.2f} {request.currency}"
+        what = f"store credit of {money} issued (gift card)" if credited else f"{money} refunded ({outcome.kind})"
+        _step(port, request, actor, old, f"Return {request.rma_number}: {what}.")
+        emails.queue(request, ReturnEmailKind.CREDITED if credited else ReturnEmailKind.REFUNDED)
+    return request
+
+
+def _pay(port: ReturnsPort, request: ReturnRequest, actor: Actor) -> RefundOutcome:
+    if request.resolution == ReturnResolution.STORE_CREDIT:
+        return port.issue_store_credit(
+            request.order_id, request.amount, request.customer_email, request.rma_number, actor.user_id
+        )
+    return port.refund(request.order_id, request.amount, request.rma_number, actor.user_id)

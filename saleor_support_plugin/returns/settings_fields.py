@@ -92,6 +92,11 @@ RETURN_CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "label": "Returns: restocking fee per reason",
         "help_text": "One per line as reason-slug=percent, e.g. changed-mind=10. Kept from the refund.",
     },
+    p.RETURN_LATE_TO_STAFF: {
+        "type": BOOLEAN,
+        "label": "Returns: late requests go to staff",
+        "help_text": "On: a request past the window opens a return case for staff to decide. Off: it is refused.",
+    },
     p.RETURN_STAFF_REFUND_LIMIT: {
         "type": STRING,
         "label": "Returns: staff approval limit",

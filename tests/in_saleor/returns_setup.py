@@ -114,3 +114,19 @@ def line_input(line, quantity: int, reason: Page | None = None, comment: str = "
     if comment:
         values["reasonComment"] = comment
     return values
+
+
+RECEIVE = """
+mutation Receive($id: ID!) {
+  supportReturnRequestReceive(id: $id) { returnRequest { status receivedAt } errors { field code message } }
+}
+"""
+
+REFUND = """
+mutation Refund($id: ID!) {
+  supportReturnRequestRefund(id: $id) {
+    returnRequest { status refundedAt giftCardCode amount { amount currency } }
+    errors { field code message }
+  }
+}
+"""

@@ -127,6 +127,8 @@ RETURN_MATRIX = {
     "me.supportReturnRequests": ["empty", "empty", "ok", "empty", "empty", "empty", "empty"],
     "supportReturnRequest": ["refused", "ok", "ok", "not_found", "not_found", "ok", "ok"],
     "supportReturnRequestDecide": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportReturnRequestReceive": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportReturnRequestRefund": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
 }
 MATRIX.update(RETURN_MATRIX)
 RETURN_CASES = [
@@ -172,7 +174,25 @@ def return_request_for(operation, actor, waiting, order, reason):
         "me.supportReturnRequests": (r.MY_REQUESTS, {}),
         "supportReturnRequest": (r.REQUEST, {"input": create}),
         "supportReturnRequestDecide": (r.DECIDE, {"id": waiting["id"], "input": {"approve": False, "reason": "No"}}),
+        "supportReturnRequestReceive": (r.RECEIVE, {"id": waiting["id"]}),
+        "supportReturnRequestRefund": (r.REFUND, {"id": waiting["id"]}),
     }[operation]
+
+
+def advance_for(operation):
+    """Receiving needs an approved request, refunding a received one: staff took those steps already."""
+    from saleor_support_plugin.cases import SYSTEM
+    from saleor_support_plugin.returns import requests
+    from saleor_support_plugin.returns.models import ReturnRequest
+    from saleor_support_plugin.saleor_gateway import load_saleor_runtime
+    from saleor_support_plugin.saleor_returns import SaleorReturns
+
+    if operation not in ("supportReturnRequestReceive", "supportReturnRequestRefund"):
+        return
+    port, request = SaleorReturns(), ReturnRequest.objects.get()
+    request = requests.approve(port=port, settings=load_saleor_runtime().settings, request=request, actor=SYSTEM)
+    if operation == "supportReturnRequestRefund":
+        requests.mark_received(port=port, request=request, actor=SYSTEM)
 
 
 def return_outcome(operation, content):
@@ -207,6 +227,7 @@ def test_return_permission_matrix(operation, actor, expected, clients, waiting_r
         client.user.user_permissions.add(
             Permission.objects.get(codename="manage_support", content_type__app_label="saleor_support_plugin")
         )
+    advance_for(operation)
     query, variables = return_request_for(operation, actor, waiting_return, delivered_order, return_reasons["damaged"])
     before = list(ReturnRequest.objects.values_list("pk", "status"))
 

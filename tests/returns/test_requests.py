@@ -266,3 +266,72 @@ def test_the_same_items_sent_again_without_a_key_are_refused_while_others_remain
     # Another item of the same line is a new request.
     assert submit(order, r.LineRequest(line.id, 2, DAMAGED.id), settings=settings)[1] is True
     assert ReturnRequest.objects.count() == 2
+
+
+@pytest.fixture
+def approved_request(submit):
+    order = make_return_order()
+    request, _ = submit(order, r.LineRequest(order.lines[0].id, 2, DAMAGED.id))
+    return request
+
+
+def test_received_then_refunded_each_step_recorded_and_emailed_once(
+    approved_request, port, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        received = r.mark_received(port=port, request=approved_request, actor=AGENT)
+        refunded = r.settle(port=port, request=received, actor=AGENT)
+    assert port.received == [(approved_request.order_id, approved_request.return_fulfillment_id)]
+    assert port.refunds == [(approved_request.order_id, Decimal("25.000"))]
+    assert (refunded.status, refunded.refund_reference) == (ReturnStatus.REFUNDED, "payment:1")
+    assert [len(sent(kind)) for kind in ("approved", "received", "refunded")] == [1, 1, 1]
+    assert "refunded 25.00 USD" in sent("refunded")[0].body
+    assert [message for _, message, _ in port.timeline][-2:] == [
+        f"Return {refunded.rma_number}: items received.",
+        f"Return {refunded.rma_number}: 25.00 USD refunded (payment).",
+    ]
+    # Again: refused, nothing moves twice.
+    for step in (r.mark_received, r.settle):
+        with pytest.raises(CaseError) as again:
+            step(port=port, request=refunded, actor=AGENT)
+        assert again.value.code == "invalid_status"
+    assert len(port.refunds) == 1
+    assert len(sent("refunded")) == 1
+
+
+def test_store_credit_is_a_gift_card_sent_in_the_email(submit, port, django_capture_on_commit_callbacks):
+    order = make_return_order()
+    request, _ = submit(order, r.LineRequest(order.lines[0].id, 1, DAMAGED.id), resolution="store_credit")
+    with django_capture_on_commit_callbacks(execute=True):
+        r.mark_received(port=port, request=request, actor=AGENT)
+        credited = r.settle(port=port, request=request, actor=AGENT)
+    assert (credited.status, credited.gift_card_code) == (ReturnStatus.CREDITED, "CREDIT-0001")
+    assert port.credits == [(order.id, Decimal("12.500"), "jane@example.com")]
+    assert "gift card CREDIT-0001" in sent("credited")[0].body
+
+
+def test_a_refused_refund_is_a_coded_error_and_the_request_stays_received(
+    approved_request, port, django_capture_on_commit_callbacks
+):
+    r.mark_received(port=port, request=approved_request, actor=AGENT)
+    port.refuse = "Payment gateway is down"
+    with pytest.raises(CaseError) as refused:
+        r.settle(port=port, request=approved_request, actor=AGENT)
+    assert (refused.value.code, str(refused.value)) == ("return_failed", "Saleor refused: Payment gateway is down")
+    approved_request.refresh_from_db()
+    assert approved_request.status == ReturnStatus.RECEIVED
+    assert ReturnEmail.objects.filter(kind="refunded").count() == 0
+
+
+def test_late_requests_go_to_staff_when_the_policy_says_so(submit, port, returns_settings):
+    order = make_return_order(make_line(delivered_at=DELIVERED - datetime.timedelta(days=40)))
+    held, _ = submit(
+        order, r.LineRequest(order.lines[0].id, 1, DAMAGED.id), settings=returns_settings(late_to_staff=True)
+    )
+    assert held.status == ReturnStatus.PENDING
+    assert held.needs_staff_because == "requested after the return window closed"
+    assert held.case is not None
+    assert port.returns == []
+    with pytest.raises(CaseError) as too_many:
+        submit(order, r.LineRequest(order.lines[0].id, 2, DAMAGED.id), settings=returns_settings(late_to_staff=True))
+    assert too_many.value.code == "quantity_exceeded"

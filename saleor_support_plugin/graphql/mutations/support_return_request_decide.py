@@ -12,6 +12,7 @@ from saleor.permission.enums import OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 
 from ...error_codes import SupportErrorCode as Code
+from ...returns.models import ReturnRequest
 from ...returns.requests import approve, reject
 from ...saleor_returns import SaleorReturns
 from ..access import get_viewer, staff_permissions
@@ -56,10 +57,7 @@ class SupportReturnRequestDecide(SupportMutation):
     ) -> SupportReturnRequestDecide:
         plugin = cls.require_active_plugin(info)
         viewer = get_viewer(info)
-        pk = int_id(id, "SupportReturnRequest")
-        request = visible_return_requests(viewer).filter(pk=pk).first() if pk is not None else None
-        if request is None:
-            raise error("id", "Couldn't find a return request with this ID.", Code.NOT_FOUND)
+        request = get_return_request(viewer, id)
         settings = plugin.support_settings
         port = SaleorReturns()
         with domain_errors():
@@ -88,3 +86,11 @@ class SupportReturnRequestDecide(SupportMutation):
         requestor = viewer.app or viewer.user
         if not has_one_of_permissions(requestor, [OrderPermissions.MANAGE_ORDERS]):
             raise PermissionDenied(permissions=[OrderPermissions.MANAGE_ORDERS])
+
+
+def get_return_request(viewer: Any, global_id: str) -> ReturnRequest:
+    pk = int_id(global_id, "SupportReturnRequest")
+    request = visible_return_requests(viewer).filter(pk=pk).first() if pk is not None else None
+    if request is None:
+        raise error("id", "Couldn't find a return request with this ID.", Code.NOT_FOUND)
+    return request
