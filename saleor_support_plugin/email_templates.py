@@ -39,8 +39,10 @@ REQUIRED_CONTENT = {
     "case_staff_notification": {"case_number": "the case number", "body": "the customer's message"},
     "case_resolved": {"case_number": "the case number"},
     # Returns (returns/emails.py): every email names the return reference; the approval says where to send.
-    **{f"return_{kind}": {"rma_number": "the return reference"} for kind in ("requested", "rejected", "received")},
-    **{f"return_{kind}": {"rma_number": "the return reference"} for kind in ("refunded", "credited")},
+    **{
+        f"return_{kind}": {"rma_number": "the return reference"}
+        for kind in ("requested", "rejected", "received", "refunded", "credited", "replaced")
+    },
     "return_approved": {"rma_number": "the return reference", "return_address": "the return address"},
 }
 

@@ -123,6 +123,7 @@ class SaleorReturns:
             fulfillment_id=target.pk,
             replacement_order_id=replacement.pk if replacement else None,
             replace_fulfillment_id=replaced.pk if replaced else None,
+            fulfillment_ids=tuple(item.pk for item in (returned, replaced) if item is not None),
         )
 
     def mark_received(self, order_id: uuid.UUID, fulfillment_id: int, rma_number: str) -> None:

@@ -102,6 +102,8 @@ def next_step(context: dict[str, Any], return_address: str, response_time: str =
     """What happens next, in plain words, for the customer (the API's `nextStep` and the emails)."""
     status, rma = context["status"], context["rma_number"]
     money = f"{context['amount']} {context['currency']}".strip()
+    if context.get("staff_processed"):
+        return _staff_processed_step(context, money)
     if status == ReturnStatus.PENDING:
         when = f" {response_time}" if response_time else ""
         return f"We have your return request {rma}. Our team will review it and email you the decision{when}."
@@ -117,6 +119,16 @@ def next_step(context: dict[str, Any], return_address: str, response_time: str =
     if status == ReturnStatus.CREDITED:
         return f"Store credit of {money} for return {rma} is yours: gift card {context['gift_card_code']}."
     return ""
+
+
+def _staff_processed_step(context: dict[str, Any], money: str) -> str:
+    """A return or refund staff processed in the Dashboard (reference: order number and fulfillment)."""
+    number = context["order_number"]
+    if context["status"] == ReturnStatus.REFUNDED:
+        return f"We have refunded {money} for items of your order #{number} to your original payment method."
+    if context["status"] == "replaced":
+        return f"We are sending you a replacement for items of your order #{number}."
+    return f"We have registered the return of items of your order #{number}. We will let you know of any refund."
 
 
 def _outcome(context: dict[str, Any]) -> str:

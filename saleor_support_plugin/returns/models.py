@@ -56,6 +56,8 @@ class ReturnRequest(models.Model):
     return_fulfillment_id = models.IntegerField(null=True, blank=True)
     replace_fulfillment_id = models.IntegerField(null=True, blank=True)
     replacement_order_id = models.UUIDField(null=True, blank=True)
+    # Every fulfillment Saleor's return action made for this request: returns staff did not process.
+    fulfillment_ids = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
     refund_reference = models.CharField(max_length=255, blank=True)
@@ -115,6 +117,7 @@ class ReturnEmailKind(models.TextChoices):
     RECEIVED = "received", "Items received"
     REFUNDED = "refunded", "Refunded"
     CREDITED = "credited", "Store credit issued"
+    REPLACED = "replaced", "Replacement on its way (processed by staff)"
 
 
 class ReturnEmail(models.Model):

@@ -82,6 +82,8 @@ class ReturnOutcome:
     fulfillment_id: int
     replacement_order_id: uuid.UUID | None = None
     replace_fulfillment_id: int | None = None
+    # Every fulfillment the action made (an exchange also gets an empty RETURNED one from Saleor).
+    fulfillment_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

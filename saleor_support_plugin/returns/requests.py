@@ -448,6 +448,7 @@ def _approve(
     request.return_fulfillment_id = outcome.fulfillment_id
     request.replace_fulfillment_id = outcome.replace_fulfillment_id
     request.replacement_order_id = outcome.replacement_order_id
+    request.fulfillment_ids = sorted({outcome.fulfillment_id, *outcome.fulfillment_ids})
     request.save()
     _claim_return_triggers(request)
     how = "automatically, inside the return policy" if auto else f"by {actor.name or 'staff'}"
@@ -458,7 +459,7 @@ def _approve(
 
 def _claim_return_triggers(request: ReturnRequest) -> None:
     """The fulfillments this request made are its own: the order-change hook must not open another case."""
-    for fulfillment_id in (request.return_fulfillment_id, request.replace_fulfillment_id):
+    for fulfillment_id in request.fulfillment_ids:
         if fulfillment_id is not None:
             CaseTrigger.objects.get_or_create(
                 order_id=request.order_id, key=f"return:{fulfillment_id}", defaults={"case": request.case}

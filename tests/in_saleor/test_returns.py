@@ -245,3 +245,9 @@ def test_an_exchange_makes_saleors_replacement_draft_order(
     assert (replacement.status, replacement.original_id) == (OrderStatus.DRAFT, delivered_order.pk)
     assert [(item.variant_id, item.quantity) for item in replacement.lines.all()] == [(line.variant_id, 1)]
     assert "same product again" in sent("approved")[0].body
+    # Saleor also made an empty RETURNED fulfillment: both are the request's, so no case and no second email.
+    assert set(request.fulfillment_ids) == set(
+        delivered_order.fulfillments.exclude(status="fulfilled").values_list("pk", flat=True)
+    )
+    assert not SupportCase.objects.exists()
+    assert ReturnEmail.objects.count() == 1

@@ -64,8 +64,12 @@ class InMemoryReturns:
         self.orders[order_id] = replace(order, lines=lines)
         fulfillment_id = next(_ids)
         if exchange:
+            empty_return = next(_ids)
             return ReturnOutcome(
-                fulfillment_id, replacement_order_id=uuid.uuid4(), replace_fulfillment_id=fulfillment_id
+                fulfillment_id,
+                replacement_order_id=uuid.uuid4(),
+                replace_fulfillment_id=fulfillment_id,
+                fulfillment_ids=(empty_return, fulfillment_id),
             )
         return ReturnOutcome(fulfillment_id)
 
