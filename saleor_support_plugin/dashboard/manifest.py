@@ -22,6 +22,7 @@ OPEN_CASE_POPUP_PATH = "app/open-case"
 QUEUE_PATH = "app/queue"
 CASE_PATH = "app/case"
 ACTION_PATH = "app/action"
+EVIDENCE_PATH = "app/evidence"  # returns (issue 11): a chargeback's evidence as a page
 STATIC_PATH = "app/static/"
 
 # The app's token carries the intersection of these and the staff user's permissions. Staff with either one

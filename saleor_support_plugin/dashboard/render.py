@@ -14,8 +14,9 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
+from ..returns.models import ReturnResolution
 from . import submissions
-from .manifest import ACTION_PATH, CASE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
+from .manifest import ACTION_PATH, CASE_PATH, EVIDENCE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
 from .pages import QUEUE_PAGE_SIZE, SORT_LABELS
 
 HERE = Path(__file__).parent
@@ -67,6 +68,8 @@ def render(template: str, page: Page, status: int = 200, **context: Any) -> Http
         "queue_url": plugin_url(page.base_url, QUEUE_PATH),
         "case_url": plugin_url(page.base_url, CASE_PATH),
         "widget_url": plugin_url(page.base_url, ORDER_WIDGET_PATH),
+        "evidence_url": plugin_url(page.base_url, EVIDENCE_PATH),
+        "return_resolutions": ReturnResolution.choices,
         "staff": page.staff,
         "choices": CHOICES,
         "sorts": list(SORT_LABELS.items()),

@@ -13,6 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.conf import settings as django_settings
+from django.utils.module_loading import import_string
+
+# Inside Saleor the port is Saleor's (named, not imported: the capability does not import the host module); the
+# Django setting SUPPORT_RETURNS_PORT names another (the Saleor-free tests' in-memory one).
+DEFAULT_PORT = "saleor_support_plugin.saleor_returns.SaleorReturns"
+
 
 @dataclass(frozen=True)
 class ReturnLineFacts:
@@ -119,3 +126,8 @@ class ReturnsPort(Protocol):
     ) -> RefundOutcome: ...
 
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None: ...
+
+
+def load_returns_port() -> ReturnsPort:
+    port: ReturnsPort = import_string(getattr(django_settings, "SUPPORT_RETURNS_PORT", DEFAULT_PORT))()
+    return port

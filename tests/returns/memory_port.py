@@ -91,3 +91,11 @@ class InMemoryReturns:
 
     def record_timeline_event(self, order_id: uuid.UUID, message: str, parameters: dict[str, Any]) -> None:
         self.timeline.append((order_id, message, parameters))
+
+
+# The port the Dashboard's pages load (settings.SUPPORT_RETURNS_PORT = "tests.returns.memory_port.current_port").
+CURRENT: dict[str, InMemoryReturns] = {}
+
+
+def current_port() -> InMemoryReturns:
+    return CURRENT["port"]
