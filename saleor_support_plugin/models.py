@@ -346,5 +346,16 @@ class GuestCaseOpening(models.Model):
         return f"{self.email} from {self.ip}"
 
 
+class OrderChangesRead(models.Model):
+    """How far the scan has read Saleor's orders by their `updated_at`: one row, the reconciliation's cursor
+    (order_changes.reconcile_order_changes)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    read_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.read_until:%Y-%m-%d %H:%M:%S}"
+
+
 # The returns capability's tables (issue 11), loaded with the app's models.
 from .returns.models import ReturnEmail, ReturnPhoto, ReturnRequest, ReturnRequestLine  # noqa: E402, F401

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from saleor.account.models import User
 from saleor.app.models import App
@@ -24,7 +24,7 @@ from saleor.plugins.manager import get_plugins_manager
 
 from .config import SupportSettings
 from .constants import DELIVERED_AT_METADATA_KEY, PLUGIN_ID, SUPPORT_APP_IDENTIFIER
-from .orders import WATCHED_ORDER_STATUSES, Fulfillment, OrderLine, OrderSnapshot
+from .orders import ORDER_DRAFT, WATCHED_ORDER_STATUSES, Fulfillment, OrderLine, OrderSnapshot
 from .runtime import SupportRuntime
 from .text import whole_number
 
@@ -56,6 +56,26 @@ class SaleorOrderGateway:
             if not batch:
                 return
             last_number = batch[-1].number
+            yield [order_snapshot(order) for order in batch]
+
+    def iter_orders_updated(
+        self, since: datetime.datetime, until: datetime.datetime, batch_size: int
+    ) -> Iterator[list[OrderSnapshot]]:
+        """Orders Saleor saved in (since, until], oldest first: a range scan of its index on `updated_at`."""
+        changed = (
+            _snapshot_queryset().exclude(status=ORDER_DRAFT).filter(updated_at__lte=until).order_by("updated_at", "pk")
+        )
+        last: tuple[datetime.datetime, uuid.UUID] | None = None
+        while True:
+            page = (
+                changed.filter(updated_at__gt=since)
+                if last is None
+                else changed.filter(Q(updated_at__gt=last[0]) | Q(updated_at=last[0], pk__gt=last[1]))
+            )
+            batch = list(page[:batch_size])
+            if not batch:
+                return
+            last = (batch[-1].updated_at, batch[-1].pk)
             yield [order_snapshot(order) for order in batch]
 
     def count_open_orders(self, created_since: datetime.datetime) -> int:

@@ -6,11 +6,13 @@ recomputes the watchlist, a scan claims rows with SKIP LOCKED, a delivery claims
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery import Task, shared_task
@@ -23,7 +25,7 @@ from .dashboard import submissions
 from .email_delivery import Delivery
 from .models import CaseEmail, DelayNotice
 from .notices import deliver_delay_notice
-from .order_changes import handle_order_change
+from .order_changes import handle_order_change, reconcile_order_changes
 from .runtime import load_runtime
 from .saleor_compat import allow_writer
 from .scan import recover_deliveries, scan_delays
@@ -34,29 +36,91 @@ SCAN_TASK_NAME = "saleor_support_plugin.tasks.scan_delays_task"
 IDS_PER_CHUNK = 50
 
 
-# One Saleor mutation fires several hooks for the same order (orderFulfill: four). They all follow the same
-# commit, so one task is enough: the first hook publishes it to run CHANGE_COUNTDOWN seconds later, and hooks
-# for that order in the next CHANGE_WINDOW seconds publish nothing. Because a hook runs after its commit and
-# the task starts after the window has closed, the task still sees every change a skipped hook reported.
-CHANGE_WINDOW_SECONDS = 1.0
-CHANGE_COUNTDOWN_SECONDS = 5
-_recently_enqueued: dict[str, float] = {}
-_recently_enqueued_lock = threading.Lock()
+# Publishing a task to the broker costs a millisecond or two, more than the plugin may add to a short Saleor
+# mutation (benchmarks/hook_overhead.py). So a hook, after its commit, only adds the order to this process's
+# pending set (microseconds), and a background thread publishes every order gathered in FLUSH_DELAY_SECONDS as
+# one message. The several hooks of one mutation (orderFulfill fires four) become one task, and as each hook
+# runs after its commit, the task reads the order after every change that reported it. What a process killed
+# within that second never published, the scan finds again in Saleor's `Order.updated_at`
+# (order_changes.reconcile_order_changes).
+FLUSH_DELAY_SECONDS = 1.0
+RETRY_AFTER_SECONDS = 5.0  # the broker refused: keep the orders and publish them again after this pause
+MAX_PENDING_ORDERS = 100_000  # beyond this, while the broker stays away, the scan's reconciliation takes over
+
+
+class PendingOrderChanges:
+    """The orders this process's hooks reported, published by one daemon thread per process."""
+
+    def __init__(self, publish: Callable[[list[str]], None], delay: float = FLUSH_DELAY_SECONDS) -> None:
+        self._publish = publish
+        self._delay = delay
+        self._reset()
+        # A forked child (a server that preloads, then forks its workers) starts empty: what was pending at the
+        # fork is the parent's to publish, and the parent's thread and lock do not exist in the child.
+        os.register_at_fork(after_in_child=self._reset)
+        atexit.register(self._flush_quietly)  # a process that stops cleanly publishes what it holds
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: set[str] = set()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, order_id: str) -> None:
+        with self._lock:
+            if len(self._pending) < MAX_PENDING_ORDERS:
+                self._pending.add(order_id)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="support-order-changes", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def flush(self) -> int:
+        """Publish what is pending now; on failure the orders stay pending. Returns how many were published."""
+        with self._lock:
+            order_ids, self._pending = self._pending, set()
+        if not order_ids:
+            return 0
+        try:
+            self._publish(sorted(order_ids))
+        except Exception:
+            with self._lock:
+                self._pending |= order_ids
+            raise
+        return len(order_ids)
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(self._delay)  # gather the other hooks of the same mutation, and of other requests
+            self._wake.clear()
+            if not self._flush_quietly():
+                time.sleep(RETRY_AFTER_SECONDS)
+                self._wake.set()
+
+    def _flush_quietly(self) -> bool:
+        try:
+            self.flush()
+        except Exception:
+            logger.warning("Support: order changes could not be queued; retrying.", exc_info=True)
+            return False
+        return True
+
+
+def _publish_order_changes(order_ids: list[str]) -> None:
+    orders_changed_task.apply_async(args=[order_ids])
+
+
+pending_order_changes = PendingOrderChanges(_publish_order_changes)
 
 
 def enqueue_order_change(order_id: str) -> None:
+    """Called by the plugin's hooks after Saleor's commit."""
     if order_changed_task.app.conf.task_always_eager:
-        # No broker (tasks run inline, immediately): nothing can be deferred, so nothing is skipped.
+        # No broker (tasks run inline, immediately): nothing to gather, the change is handled at once.
         order_changed_task.delay(order_id)
         return
-    now = time.monotonic()
-    with _recently_enqueued_lock:
-        if now - _recently_enqueued.get(order_id, -CHANGE_WINDOW_SECONDS) < CHANGE_WINDOW_SECONDS:
-            return
-        if len(_recently_enqueued) > 10_000:
-            _recently_enqueued.clear()
-        _recently_enqueued[order_id] = now
-    order_changed_task.apply_async(args=[order_id], countdown=CHANGE_COUNTDOWN_SECONDS)
+    pending_order_changes.add(order_id)
 
 
 def enqueue_notice_delivery(notice_ids: list[int]) -> None:
@@ -78,7 +142,7 @@ def _enqueue(ids: list[int], one: Any, chunk: Any) -> None:
         chunk.delay(ids[start : start + IDS_PER_CHUNK])
 
 
-def _split(ids: list[int], one: Any) -> None:
+def _split(ids: Sequence[int] | Sequence[str], one: Any) -> None:
     if one.app.conf.task_always_eager:
         for pk in ids:
             one.delay(pk)
@@ -97,6 +161,13 @@ def order_changed_task(order_id: str) -> None:
 
 
 @shared_task(ignore_result=True)
+def orders_changed_task(order_ids: list[str]) -> None:
+    """The orders one web process reported in a second: one task per order, so that one that fails leaves the
+    others alone."""
+    _split(order_ids, order_changed_task)
+
+
+@shared_task(ignore_result=True)
 @allow_writer()
 def anonymize_customer_cases_task(customer_id: int, email: str) -> None:
     # Not gated on the plugin being active: once the deletion was reported, the customer is forgotten.
@@ -110,14 +181,16 @@ def scan_delays_task() -> None:
     if not runtime.active:
         return
     now = timezone.now()
+    reconciled = reconcile_order_changes(runtime, now)
     summary = scan_delays(now, enqueue_notice_delivery)
     recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
     escalated = escalate_overdue_cases(now)
     submissions.forget_old(now)
     if summary.due or escalated or recovered.requeued or recovered.interrupted:
         logger.info(
-            "Support scan: %s delays due, %s notice emails and %s escalations queued, %s cases escalated, "
-            "%s lost emails queued again, %s interrupted mid-send (not resent).",
+            "Support scan: %s changed orders read again, %s delays due, %s notice emails and %s escalations "
+            "queued, %s cases escalated, %s lost emails queued again, %s interrupted mid-send (not resent).",
+            reconciled,
             summary.due,
             summary.queued_emails,
             summary.queued_escalations,

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from saleor_support_plugin.orders import OrderSnapshot
 from saleor_support_plugin.runtime import SupportRuntime
 
@@ -21,9 +23,11 @@ class InMemoryOrders:
     orders: dict[uuid.UUID, OrderSnapshot] = field(default_factory=dict)
     timeline: list[tuple[uuid.UUID, str, dict[str, Any]]] = field(default_factory=list)
     user_emails: dict[int, str] = field(default_factory=dict)
+    updated_at: dict[uuid.UUID, datetime.datetime] = field(default_factory=dict)  # as Saleor's Order.updated_at
 
-    def put(self, order: OrderSnapshot) -> OrderSnapshot:
+    def put(self, order: OrderSnapshot, updated_at: datetime.datetime | None = None) -> OrderSnapshot:
         self.orders[order.id] = order
+        self.updated_at[order.id] = updated_at or timezone.now()
         return order
 
     def get_order(self, order_id: uuid.UUID) -> OrderSnapshot | None:
@@ -37,6 +41,14 @@ class InMemoryOrders:
 
     def iter_open_orders(self, created_since: datetime.datetime, batch_size: int) -> Iterator[list[OrderSnapshot]]:
         orders = self._open(created_since)
+        for start in range(0, len(orders), batch_size):
+            yield orders[start : start + batch_size]
+
+    def iter_orders_updated(
+        self, since: datetime.datetime, until: datetime.datetime, batch_size: int
+    ) -> Iterator[list[OrderSnapshot]]:
+        changed = sorted((when, str(order_id)) for order_id, when in self.updated_at.items() if since < when <= until)
+        orders = [self.orders[uuid.UUID(order_id)] for _, order_id in changed]
         for start in range(0, len(orders), batch_size):
             yield orders[start : start + batch_size]
 

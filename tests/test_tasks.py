@@ -1,5 +1,7 @@
 import datetime
 import json
+import os
+import threading
 from unittest import mock
 
 import pytest
@@ -140,32 +142,81 @@ def test_a_single_email_is_published_as_its_own_task():
     publish_one.assert_called_once_with(7)
 
 
-def test_hooks_for_one_order_in_one_request_publish_one_delayed_task(settings):
-    from celery import current_app
+class RecordedPublishes:
+    """The publish step of PendingOrderChanges, recording each message's order ids (the broker is its boundary)."""
 
-    current_app.conf.task_always_eager = False
-    tasks._recently_enqueued.clear()
-    try:
-        with mock.patch.object(tasks.order_changed_task, "apply_async") as apply_async:
-            for _hook in range(4):  # orderFulfill fires four hooks
-                tasks.enqueue_order_change("order-1")
-            tasks.enqueue_order_change("order-2")
-        assert apply_async.call_args_list == [
-            mock.call(args=["order-1"], countdown=tasks.CHANGE_COUNTDOWN_SECONDS),
-            mock.call(args=["order-2"], countdown=tasks.CHANGE_COUNTDOWN_SECONDS),
-        ]
-        # Once the window has passed, the next change publishes again.
-        tasks._recently_enqueued["order-1"] -= tasks.CHANGE_WINDOW_SECONDS
-        with mock.patch.object(tasks.order_changed_task, "apply_async") as apply_async:
-            tasks.enqueue_order_change("order-1")
-        apply_async.assert_called_once()
-    finally:
-        current_app.conf.task_always_eager = True
+    def __init__(self, failures: int = 0) -> None:
+        self.messages: list[list[str]] = []
+        self.failures = failures
+        self.published = threading.Event()
+
+    def __call__(self, order_ids: list[str]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("broker unavailable")
+        self.messages.append(order_ids)
+        self.published.set()
 
 
-def test_without_a_broker_every_change_runs_at_once(orders, runtime):
-    tasks._recently_enqueued.clear()
-    with mock.patch.object(tasks.order_changed_task, "delay") as delay:
-        tasks.enqueue_order_change("order-1")
-        tasks.enqueue_order_change("order-1")
-    assert delay.call_count == 2
+def test_the_hooks_of_one_request_become_one_message_published_after_it():
+    publishes = RecordedPublishes()
+    pending = tasks.PendingOrderChanges(publishes, delay=0.3)
+    for _hook in range(4):  # orderFulfill fires four hooks
+        pending.add("order-1")
+    pending.add("order-2")
+    assert publishes.messages == []  # the request returns before anything is published
+    assert publishes.published.wait(timeout=5)
+    assert publishes.messages == [["order-1", "order-2"]]
+
+
+def test_a_change_reported_after_a_publish_is_published_again():
+    publishes = RecordedPublishes()
+    pending = tasks.PendingOrderChanges(publishes, delay=0.1)
+    pending.add("order-1")
+    assert publishes.published.wait(timeout=5)
+    publishes.published.clear()
+    pending.add("order-1")
+    assert publishes.published.wait(timeout=5)
+    assert publishes.messages == [["order-1"], ["order-1"]]
+
+
+def test_orders_stay_pending_while_the_broker_refuses():
+    publishes = RecordedPublishes(failures=1)
+    pending = tasks.PendingOrderChanges(publishes, delay=3600)  # the thread stays asleep: flushed by hand
+    pending.add("order-1")
+    with pytest.raises(ConnectionError):
+        pending.flush()
+    pending.add("order-2")
+    assert pending.flush() == 2
+    assert publishes.messages == [["order-1", "order-2"]]
+    assert pending.flush() == 0
+
+
+def test_a_forked_child_does_not_publish_what_its_parent_holds():
+    publishes = RecordedPublishes()
+    pending = tasks.PendingOrderChanges(publishes, delay=3600)
+    pending.add("order-1")
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        pending.add("order-2")
+        os.write(write, json.dumps([pending.flush(), publishes.messages]).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    with os.fdopen(read) as pipe:
+        assert json.loads(pipe.read()) == [1, [["order-2"]]]
+    assert pending.flush() == 1
+    assert publishes.messages == [["order-1"]]
+
+
+def test_without_a_broker_every_change_is_handled_at_once(late_order, runtime):
+    tasks.enqueue_order_change(str(late_order.id))
+    assert DelayWatch.objects.filter(order_id=late_order.id).count() == 1
+
+
+def test_a_published_message_handles_each_of_its_orders(orders, runtime):
+    paid = timezone.now() - datetime.timedelta(days=14)
+    late = [orders.put(make_order(created_at=paid, paid_at=paid)) for _ in range(3)]
+    tasks.orders_changed_task.delay([str(order.id) for order in late])
+    assert DelayWatch.objects.filter(order_id__in=[order.id for order in late]).count() == 3

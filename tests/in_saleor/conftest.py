@@ -34,6 +34,13 @@ else:
     django.test.TestCase.databases = TEST_DATABASES
     prepare_test_db_connections()
 
+    # The Saleor-free tier's conftest (tests/conftest.py, loaded first) made its own eager Celery app the
+    # default one; here the plugin's tasks belong to Saleor's app, as in a shop (eager under Saleor's test settings).
+    from saleor.celeryconf import app as saleor_celery_app
+
+    saleor_celery_app.set_default()
+    saleor_celery_app.set_current()
+
     pytest_plugins = [
         "saleor.tests.fixtures",
         "saleor.app.tests.fixtures",

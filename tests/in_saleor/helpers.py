@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 
 import graphene
 from saleor.order.models import Order, OrderEvent
@@ -82,3 +84,29 @@ def return_one_line(order: Order) -> dict:
             ],
         },
     }
+
+
+@contextlib.contextmanager
+def celery_publishing_to(broker_url: str) -> Iterator[None]:
+    """Saleor's Celery app publishing to a real broker instead of running tasks inline (its test settings)."""
+    from saleor.celeryconf import app
+
+    # Saleor's app reads CELERY_-namespaced keys: a plain `task_always_eager` would be shadowed by them.
+    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
+    before = {key: app.conf[key] for key in keys}
+    _forget_connections(app)
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=broker_url)
+    assert app.conf.task_always_eager is False
+    assert app.conf.broker_url == broker_url
+    try:
+        yield
+    finally:
+        _forget_connections(app)
+        app.conf.update(before)
+
+
+def _forget_connections(app) -> None:
+    """Celery builds its connection and producer pools for the broker configured at first use (Saleor's code
+    may have used them already, eagerly); `close()` drops the first, not the producer pool that holds it."""
+    app.close()
+    app.amqp._producer_pool = None

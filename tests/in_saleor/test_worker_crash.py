@@ -30,8 +30,8 @@ from saleor.order.models import Order
 from saleor_support_plugin.dashboard.status import support_status
 from saleor_support_plugin.models import DelayNotice
 from saleor_support_plugin.tasks import SCAN_TASK_NAME, order_changed_task
-from tests.postgres_server import free_port
 from tests.provider_stub import MailgunStub
+from tests.redis_server import running_redis, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -45,34 +45,8 @@ KILL_AFTER = 10  # the worker is killed while it sends the 11th email
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(lambda: _redis_answers(port), "redis-server to start", timeout=20)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait()
-
-
-def _redis_answers(port: int) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis(host="127.0.0.1", port=port).ping())
-    except redis.ConnectionError:
-        return False
-
-
-def wait_for(condition: Callable[[], object], what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
+    with running_redis() as url:
+        yield url
 
 
 class Workers:

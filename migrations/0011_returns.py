@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('saleor_support_plugin', '0009_delivery_claims'),
+        ('saleor_support_plugin', '0010_order_changes_read'),
     ]
 
     operations = [
