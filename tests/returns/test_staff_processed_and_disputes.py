@@ -32,17 +32,22 @@ def returned(fulfillment_id, status="returned", days_ago=1, amount=None):
 
 
 def test_a_return_staff_processed_emails_the_customer_once(runtime, django_capture_on_commit_callbacks):
-    order = make_order(currency="USD", fulfillments=(returned(41), returned(42, "refunded", amount=Decimal("9.5"))))
+    order = make_order(
+        currency="USD",
+        fulfillments=(returned(41), returned(42, "refunded", amount=Decimal("9.5")), returned(43, "replaced")),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         first = notify_staff_processed(order, NOW)
         again = notify_staff_processed(order, NOW)
-    assert [record.kind for record in first] == ["received", "refunded"]
+    assert [record.kind for record in first] == ["received", "refunded", "replaced"]
     assert again == []
     (received,) = sent("received")
     assert f"registered the return of items of your order #{order.number}" in received.body
     (refunded,) = sent("refunded")
     assert "refunded 9.50 USD" in refunded.body
     assert refunded.to == [order.email]
+    (replaced,) = sent("replaced")
+    assert f"sending you a replacement for items of your order #{order.number}" in replaced.body
 
 
 def test_old_returns_and_the_requests_own_fulfillments_send_nothing(submit_for_staff, runtime):
