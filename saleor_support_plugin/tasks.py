@@ -172,6 +172,9 @@ def orders_changed_task(order_ids: list[str]) -> None:
 def anonymize_customer_cases_task(customer_id: int, email: str) -> None:
     # Not gated on the plugin being active: once the deletion was reported, the customer is forgotten.
     anonymize_customer_cases(customer_id, email)
+    from .returns.requests import anonymize_customer_returns  # returns (issue 11)
+
+    anonymize_customer_returns(customer_id, email)
 
 
 @shared_task(name=SCAN_TASK_NAME, ignore_result=True, expires=600)

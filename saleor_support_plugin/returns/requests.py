@@ -581,3 +581,25 @@ def _pay(port: ReturnsPort, request: ReturnRequest, actor: Actor) -> RefundOutco
             request.order_id, request.amount, request.customer_email, request.rma_number, actor.user_id
         )
     return port.refund(request.order_id, request.amount, request.rma_number, actor.user_id)
+
+
+# --- privacy ---
+
+ANONYMIZED_TEXT = "[Removed: the customer's account was deleted.]"
+
+
+def anonymize_customer_returns(customer_id: int | None, email: str) -> int:
+    """When Saleor deletes a customer: their return requests lose the email, the account link, their own words
+    and their photos; the order number, items and decisions stay (the shop's records of what moved)."""
+    requests_ = ReturnRequest.objects.filter(customer_id=customer_id) if customer_id else ReturnRequest.objects.none()
+    if email:
+        requests_ = requests_ | ReturnRequest.objects.filter(customer_email__iexact=email)
+    ids = list(requests_.values_list("pk", flat=True))
+    with transaction.atomic():
+        for photo in ReturnPhoto.objects.filter(request_id__in=ids):
+            photo.file.delete(save=False)
+            photo.delete()
+        ReturnRequestLine.objects.filter(request_id__in=ids).exclude(reason_text="").update(reason_text=ANONYMIZED_TEXT)
+        ReturnRequest.objects.filter(pk__in=ids).exclude(comment="").update(comment=ANONYMIZED_TEXT)
+        ReturnRequest.objects.filter(pk__in=ids).update(customer_id=None, customer_email="")
+    return len(ids)

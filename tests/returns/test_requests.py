@@ -335,3 +335,23 @@ def test_late_requests_go_to_staff_when_the_policy_says_so(submit, port, returns
     with pytest.raises(CaseError) as too_many:
         submit(order, r.LineRequest(order.lines[0].id, 2, DAMAGED.id), settings=returns_settings(late_to_staff=True))
     assert too_many.value.code == "quantity_exceeded"
+
+
+def test_a_deleted_customer_is_forgotten_on_their_return_requests(submit, returns_settings):
+    order = make_return_order()
+    photo = r.Photo("crack.png", "image/png", PNG)
+    request, _ = submit(
+        order, r.LineRequest(order.lines[0].id, 1, DAMAGED.id, "My cat"), comment="Call me", photos=[photo]
+    )
+    stored = ReturnPhoto.objects.get().file.name
+
+    assert r.anonymize_customer_returns(7, "jane@example.com") == 1
+
+    request.refresh_from_db()
+    assert (request.customer_id, request.customer_email, request.comment) == (None, "", r.ANONYMIZED_TEXT)
+    assert request.lines.get().reason_text == r.ANONYMIZED_TEXT
+    assert request.order_number == "1042"
+    assert not ReturnPhoto.objects.exists()
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(stored)
