@@ -64,6 +64,7 @@ def test_a_return_on_a_transaction_paid_order_is_refunded_through_the_payment_ap
     settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = True
     url, received = payment_app_server
     returns_plugin()
+    settings.PLUGINS = [*settings.PLUGINS, "saleor.plugins.webhook.plugin.WebhookPlugin"]  # Saleor's webhooks
     app.permissions.add(permission_manage_payments)
     webhook = Webhook.objects.create(app=app, name="refunds", target_url=url, is_active=True)
     WebhookEvent.objects.create(webhook=webhook, event_type=WebhookEventSyncType.TRANSACTION_REFUND_REQUESTED)
