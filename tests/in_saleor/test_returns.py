@@ -8,6 +8,7 @@ from django.utils import timezone
 from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
 from saleor.order import FulfillmentStatus, OrderEvents, OrderStatus
 from saleor.order.models import Order, OrderEvent
+from saleor.product.models import ProductType
 
 from saleor_support_plugin.models import CaseCategory, CaseChange, SupportCase
 from saleor_support_plugin.returns.models import ReturnEmail, ReturnRequest
@@ -251,3 +252,25 @@ def test_an_exchange_makes_saleors_replacement_draft_order(
     )
     assert not SupportCase.objects.exists()
     assert ReturnEmail.objects.count() == 1
+
+
+def test_final_sale_by_product_metadata_or_product_type_is_not_returnable(
+    user_api_client, delivered_order, returns_plugin, return_reasons
+):
+    first, second = delivered_order.lines.all()[:2]
+    product = first.variant.product
+    product.store_value_in_metadata({"final-sale": "true"})
+    product.save(update_fields=["metadata"])
+    other = second.variant.product
+    other.product_type = ProductType.objects.create(name="Underwear", slug="underwear")
+    other.save(update_fields=["product_type"])
+    returns_plugin(return_non_returnable_product_types="underwear")
+    policy = data(
+        user_api_client.post_graphql(POLICY, {"order": gid("Order", delivered_order.pk)}), "supportReturnPolicy"
+    )
+    reasons = {line["orderLineId"]: line["notReturnableReason"] for line in policy["lines"]}
+    assert reasons[gid("OrderLine", first.pk)] == "FINAL_SALE"
+    assert reasons[gid("OrderLine", second.pk)] == "FINAL_SALE"
+    refused = request_return(user_api_client, delivered_order, [line_input(first, 1, return_reasons["damaged"])])
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("lines", "NOT_RETURNABLE")]
+    assert ReturnRequest.objects.count() == 0
