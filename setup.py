@@ -61,6 +61,8 @@ setup(
             "boto3>=1.24",
             "responses>=0.23",
             "hypothesis>=6.100",
+            # The layout's import contracts (pyproject.toml [tool.importlinter], tests/test_architecture.py).
+            "import-linter>=2.1",
         ],
         # The browser tests (tests/in_saleor/test_dashboard_browser.py) drive Debian's chromium with it.
         "browser": ["playwright>=1.45"],

@@ -93,7 +93,7 @@ def run_scan(broker_url: str | None) -> tuple[float, int, int, int]:
     from celery import Celery
     from django.utils import timezone
 
-    from saleor_support_plugin.scan import scan_delays
+    from saleor_support_plugin.delays.scan import scan_delays
     from saleor_support_plugin.tasks import enqueue_notice_delivery
 
     published: list[list[int]] = []

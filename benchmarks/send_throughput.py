@@ -67,7 +67,7 @@ class HttpWait:
             finally:
                 wait.seconds += time.perf_counter() - started
 
-        requests.Session.request = timed  # type: ignore[method-assign]
+        requests.Session.request = timed  # type: ignore[method-assign,assignment]
 
 
 def queue_notices(count: int, api_url: str) -> list[int]:
@@ -75,10 +75,10 @@ def queue_notices(count: int, api_url: str) -> list[int]:
     from django.db import connection
     from django.utils import timezone
 
-    from saleor_support_plugin.config import SupportSettings
-    from saleor_support_plugin.order_changes import handle_order_change
-    from saleor_support_plugin.runtime import SupportRuntime
-    from saleor_support_plugin.scan import scan_delays
+    from saleor_support_plugin.core.config import SupportSettings
+    from saleor_support_plugin.core.runtime import SupportRuntime
+    from saleor_support_plugin.delays.order_changes import handle_order_change
+    from saleor_support_plugin.delays.scan import scan_delays
     from tests.conftest import make_order
     from tests.order_store import CURRENT, InMemoryOrders
 

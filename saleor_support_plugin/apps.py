@@ -17,14 +17,40 @@ class SupportConfig(AppConfig):
     verbose_name = "Customer support"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def import_models(self) -> None:
+        """Register the MANAGE_SUPPORT permission while Django loads the models: the permission must join Saleor's
+        list before Saleor's GraphQL builds its PermissionEnum, which an app's ready() already does (Saleor's
+        account app), so ready() would be too late. Registering here, not when a module is imported, keeps every
+        module free of side effects on Saleor."""
+        super().import_models()
+        from saleor_support_plugin.host.permissions import register_saleor_permission
+
+        register_saleor_permission()
+
     def ready(self) -> None:
+        from saleor_support_plugin.core.ports import install_case_email_queue
+        from saleor_support_plugin.tasks import enqueue_case_email_delivery
+
+        install_case_email_queue(enqueue_case_email_delivery)
+        # Returns (issue 11)
+        from saleor_support_plugin.core.ports import install_return_email_queue
+        from saleor_support_plugin.tasks import enqueue_return_email_delivery
+
+        install_return_email_queue(enqueue_return_email_delivery)
         try:
             from saleor.celeryconf import app as saleor_celery_app
         except ImportError:  # outside Saleor (the Saleor-free test suite): no beat, no GraphQL to extend
             return
-        from .graphql.schema_extension import extend_saleor_schema
-        from .permissions import check_permission_registered
+        from saleor_support_plugin.core.ports import install_runtime_loader
+        from saleor_support_plugin.host.permissions import check_permission_registered
+        from saleor_support_plugin.host.saleor_gateway import load_saleor_runtime
+        from saleor_support_plugin.host.schema_extension import extend_saleor_schema
 
+        install_runtime_loader(load_saleor_runtime)
+        from saleor_support_plugin.core.ports import install_returns_port
+        from saleor_support_plugin.host.saleor_returns import SaleorReturns
+
+        install_returns_port(SaleorReturns)
         register_periodic_scan(saleor_celery_app)
         check_permission_registered()
         extend_saleor_schema()
@@ -41,7 +67,7 @@ def register_periodic_scan(celery_app: Any) -> None:
     Saleor's beat (`--scheduler saleor.schedulers.schedulers.DatabaseScheduler`) copies
     `app.conf.beat_schedule` into its database when it starts, so the entry needs no migration.
     """
-    from .tasks import SCAN_TASK_NAME
+    from saleor_support_plugin.tasks import SCAN_TASK_NAME
 
     interval = scan_interval()
     # add_periodic_task waits for the app to be configured if it is not yet (it is not, during ready()).

@@ -8,23 +8,30 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
-from . import constants as c
-from .config import DEFAULTS, SupportSettings, settings_for, validate_configuration
-from .dashboard.manifest import MANIFEST_PATH, plugin_url
-from .dashboard.status import support_status
-from .dashboard.views import handle_app_request, public_base_url
-from .inbound_webhook import handle_inbound_request
-from .returns.settings_fields import RETURN_CONFIG_STRUCTURE
-from .runtime import SupportRuntime
-from .saleor_gateway import SaleorOrderGateway
-from .tasks import anonymize_customer_cases_task, enqueue_order_change
+from saleor_support_plugin.core import constants as c
+from saleor_support_plugin.core.config import DEFAULTS, SupportSettings, settings_for
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.dashboard.manifest import MANIFEST_PATH, plugin_url, public_base_url
+from saleor_support_plugin.dashboard.status import support_status
+from saleor_support_plugin.dashboard.views import handle_app_request
+from saleor_support_plugin.host.configuration import validate_configuration
+from saleor_support_plugin.host.saleor_gateway import SaleorOrderGateway
+from saleor_support_plugin.inbound.webhook import handle_inbound_request
+from saleor_support_plugin.returns.settings_fields import RETURN_CONFIG_STRUCTURE
+from saleor_support_plugin.tasks import anonymize_customer_cases_task, enqueue_order_change
+
+if TYPE_CHECKING:
+    from saleor.account.models import User
+    from saleor.order.models import Fulfillment, Order
+    from saleor.plugins.models import PluginConfiguration
 
 STRING = ConfigurationTypeField.STRING
 BOOLEAN = ConfigurationTypeField.BOOLEAN
@@ -235,11 +242,9 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "label": "Expected response time",
         "help_text": "Shown to customers, e.g. 'within 1 business day'.",
     },
+    # Returns (issue 11): the return policy.
+    **RETURN_CONFIG_STRUCTURE,
 }
-
-
-# Returns (issue 11): the return policy.
-CONFIG_STRUCTURE.update(RETURN_CONFIG_STRUCTURE)
 
 
 for _template, _variables in c.EMAIL_TEMPLATE_VARIABLES.items():
@@ -278,7 +283,7 @@ class SupportPlugin(BasePlugin):
         return settings_for(self.configuration)
 
     @classmethod
-    def validate_plugin_configuration(cls, plugin_configuration: Any, **kwargs: Any) -> None:
+    def validate_plugin_configuration(cls, plugin_configuration: PluginConfiguration, **kwargs: Any) -> None:
         from django.core.exceptions import ValidationError
 
         try:
@@ -291,7 +296,7 @@ class SupportPlugin(BasePlugin):
                 }
             ) from error
 
-    def webhook(self, request: Any, path: str, previous_value: Any) -> Any:
+    def webhook(self, request: HttpRequest, path: str, previous_value: Any) -> HttpResponse | Any:
         """`/plugins/global/saleor.support/inbound/`: received mail from the email provider;
         `…/app/…`: the Dashboard app's manifest, widget and pages."""
         runtime = SupportRuntime(active=self.active, settings=self.support_settings, gateway=SaleorOrderGateway())
@@ -300,12 +305,12 @@ class SupportPlugin(BasePlugin):
         if path.strip("/").startswith("app/"):
             # Imported here: it loads Saleor's GraphQL modules, which must not be imported before the schema
             # is extended in `ready()`.
-            from .dashboard.app_auth import SaleorStaffAccess
+            from saleor_support_plugin.dashboard.app_auth import SaleorStaffAccess
 
             return handle_app_request(request, path, runtime, SaleorStaffAccess())
         return previous_value
 
-    def resolve_plugin_configuration(self, request: Any) -> Any:
+    def resolve_plugin_configuration(self, request: HttpRequest) -> list[dict[str, Any]]:
         """The stored configuration, with the read-only status fields filled in live."""
         from saleor.graphql.core.context import get_database_connection_name
 
@@ -327,48 +332,54 @@ class SupportPlugin(BasePlugin):
         transaction.on_commit(lambda: enqueue_order_change(str(order_id)))
         return previous_value
 
-    def order_created(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_created(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_confirmed(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_confirmed(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_fully_paid(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_fully_paid(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_updated(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_updated(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_cancelled(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_cancelled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_expired(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_expired(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_fulfilled(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_fulfilled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_bulk_created(self, orders: list[Any], previous_value: Any) -> Any:
+    def order_bulk_created(self, orders: list[Order], previous_value: Any) -> Any:
         for order in orders:
             self._watch(order.pk, previous_value)
         return previous_value
 
-    def fulfillment_created(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+    def fulfillment_created(
+        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
+    ) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def fulfillment_approved(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+    def fulfillment_approved(
+        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
+    ) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def fulfillment_canceled(self, fulfillment: Any, *args: Any, previous_value: Any = None, **kwargs: Any) -> Any:
+    def fulfillment_canceled(
+        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
+    ) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def fulfillment_metadata_updated(self, fulfillment: Any, previous_value: Any) -> Any:
+    def fulfillment_metadata_updated(self, fulfillment: Fulfillment, previous_value: Any) -> Any:
         return self._watch(fulfillment.order_id, previous_value)
 
-    def order_refunded(self, order: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def order_refunded(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def customer_deleted(self, customer: Any, previous_value: Any, webhooks: Any = None) -> Any:
+    def customer_deleted(self, customer: User, previous_value: Any, webhooks: Any = None) -> Any:
         # No `self.active` check needed here: Saleor calls hooks of active plugins only.
         customer_id, email = customer.pk, customer.email
         transaction.on_commit(lambda: anonymize_customer_cases_task.delay(customer_id, email))

@@ -19,16 +19,16 @@ from celery import Task, shared_task
 from django.db.models import Model
 from django.utils import timezone
 
-from .case_emails import deliver_case_email
-from .cases import anonymize_customer_cases, escalate_overdue_cases
-from .dashboard import submissions
-from .email_delivery import Delivery
-from .models import CaseEmail, DelayNotice
-from .notices import deliver_delay_notice
-from .order_changes import handle_order_change, reconcile_order_changes
-from .runtime import load_runtime
-from .saleor_compat import allow_writer
-from .scan import recover_deliveries, scan_delays
+from saleor_support_plugin.cases import submissions
+from saleor_support_plugin.cases.emails import deliver_case_email
+from saleor_support_plugin.cases.service import anonymize_customer_cases, escalate_overdue_cases
+from saleor_support_plugin.core.runtime import load_runtime
+from saleor_support_plugin.delays.notices import deliver_delay_notice
+from saleor_support_plugin.delays.order_changes import handle_order_change, reconcile_order_changes
+from saleor_support_plugin.delays.scan import recover_deliveries, scan_delays
+from saleor_support_plugin.email.delivery import Delivery
+from saleor_support_plugin.host.saleor_compat import allow_writer
+from saleor_support_plugin.models import CaseEmail, DelayNotice
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def enqueue_case_email_delivery(email_ids: list[int]) -> None:
     _enqueue(email_ids, send_case_email_task, send_case_emails_task)
 
 
-def _enqueue(ids: list[int], one: Any, chunk: Any) -> None:
+def _enqueue(ids: list[int], one: Task, chunk: Task) -> None:
     if len(ids) == 1:
         one.delay(ids[0])
         return
@@ -142,7 +142,7 @@ def _enqueue(ids: list[int], one: Any, chunk: Any) -> None:
         chunk.delay(ids[start : start + IDS_PER_CHUNK])
 
 
-def _split(ids: Sequence[int] | Sequence[str], one: Any) -> None:
+def _split(ids: Sequence[int] | Sequence[str], one: Task) -> None:
     if one.app.conf.task_always_eager:
         for pk in ids:
             one.delay(pk)
@@ -204,7 +204,7 @@ def scan_delays_task() -> None:
 
 
 # Sending tasks are acknowledged after they run and given back to the broker if their worker dies: the
-# claim (email_delivery.py) makes a second run harmless, so a redelivery can only send what was never sent.
+# claim (email/delivery.py) makes a second run harmless, so a redelivery can only send what was never sent.
 SEND_TASK_OPTIONS: dict[str, Any] = {"ignore_result": True, "acks_late": True, "reject_on_worker_lost": True}
 
 

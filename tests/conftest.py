@@ -12,15 +12,15 @@ import requests
 from anymail.exceptions import AnymailRequestsAPIError
 
 import tests.celery_app  # noqa: F401 - makes the eager test Celery app the default one
-from saleor_support_plugin.config import SupportSettings
-from saleor_support_plugin.orders import (
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.orders import (
     FULFILLMENT_FULFILLED,
     ORDER_UNFULFILLED,
     Fulfillment,
     OrderLine,
     OrderSnapshot,
 )
-from saleor_support_plugin.runtime import SupportRuntime
+from saleor_support_plugin.core.runtime import SupportRuntime
 from tests.order_store import CURRENT, InMemoryOrders
 
 # Monday 2026-11-02 10:00 UTC: a fixed, ordinary business day.
@@ -113,7 +113,7 @@ def inbound_runtime(use_settings: Callable[..., SupportRuntime], settings: Any, 
 @pytest.fixture
 def case(inbound_runtime: SupportRuntime, orders: InMemoryOrders) -> Any:
     """A case Jane opened from the storefront about her order 1042 (the one received mail answers)."""
-    from saleor_support_plugin.cases import Actor, CaseOrder, open_case
+    from saleor_support_plugin.cases.service import Actor, CaseOrder, open_case
     from saleor_support_plugin.models import AuthorType, CaseChannel
 
     order = orders.put(make_order(number="1042", email="jane@example.com"))

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from saleor_support_plugin.orders import OrderSnapshot
-from saleor_support_plugin.runtime import SupportRuntime
+from saleor_support_plugin.core.orders import OrderSnapshot
+from saleor_support_plugin.core.runtime import SupportRuntime
 
 
 @dataclass

@@ -5,7 +5,7 @@ from celery import Celery
 from django.core.management import call_command
 
 from saleor_support_plugin.apps import SCAN_SCHEDULE_NAME, register_periodic_scan
-from saleor_support_plugin.progress import ProgressBar
+from saleor_support_plugin.management.progress import ProgressBar
 from saleor_support_plugin.tasks import SCAN_TASK_NAME
 
 

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from saleor_support_plugin.business_days import BusinessCalendar
+from saleor_support_plugin.core.business_days import BusinessCalendar
+from saleor_support_plugin.delays.order_changes import handle_order_change
 from saleor_support_plugin.models import DelayNotice, DelayWatch
-from saleor_support_plugin.order_changes import handle_order_change
 from tests.conftest import make_order
 
 pytestmark = pytest.mark.django_db

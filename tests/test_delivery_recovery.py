@@ -11,16 +11,16 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from saleor_support_plugin.case_emails import deliver_case_email
+from saleor_support_plugin.cases.emails import deliver_case_email
 from saleor_support_plugin.dashboard.status import support_status
-from saleor_support_plugin.email_delivery import LOCK_NAMESPACES, REQUEUE_AFTER, Delivery
+from saleor_support_plugin.delays.notices import deliver_delay_notice
+from saleor_support_plugin.delays.order_changes import handle_order_change
+from saleor_support_plugin.delays.scan import recover_deliveries, scan_delays
+from saleor_support_plugin.email.delivery import LOCK_NAMESPACES, REQUEUE_AFTER, Delivery
 from saleor_support_plugin.models import CaseEmail, CaseEmailKind, DelayNotice, DelayNoticeStatus
-from saleor_support_plugin.notices import deliver_delay_notice
-from saleor_support_plugin.order_changes import handle_order_change
-from saleor_support_plugin.scan import recover_deliveries, scan_delays
 from saleor_support_plugin.tasks import enqueue_case_email_delivery, enqueue_notice_delivery, scan_delays_task
+from tests.cases.test_emails import CUSTOMER
 from tests.conftest import make_order
-from tests.test_case_emails import CUSTOMER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,7 +135,7 @@ def test_a_claim_records_when_and_by_which_task(queued_notices, runtime):
 
 @pytest.fixture
 def case_email(runtime):
-    from saleor_support_plugin.cases import open_case
+    from saleor_support_plugin.cases.service import open_case
     from saleor_support_plugin.models import CaseChannel
 
     case = open_case(  # its acknowledgement is sent on commit; the tests put it back in the state they model

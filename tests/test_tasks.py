@@ -9,9 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from saleor_support_plugin import tasks
-from saleor_support_plugin.email_delivery import MAX_SEND_ATTEMPTS, retry_delay_seconds
+from saleor_support_plugin.delays.scan import scan_delays
+from saleor_support_plugin.email.delivery import MAX_SEND_ATTEMPTS, retry_delay_seconds
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
-from saleor_support_plugin.scan import scan_delays
 from saleor_support_plugin.tasks import (
     enqueue_notice_delivery,
     order_changed_task,

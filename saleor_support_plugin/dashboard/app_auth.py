@@ -25,9 +25,9 @@ from saleor.core.jwt import (
 )
 from saleor.permission.enums import get_permission_names
 
-from ..graphql.access import staff_permissions, support_staff
-from ..saleor_gateway import installed_support_app
-from .session import DashboardRefusal, StaffMember
+from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffMember
+from saleor_support_plugin.host.permissions import staff_permissions, support_staff
+from saleor_support_plugin.host.saleor_gateway import installed_support_app
 
 STAFF_LIST_LIMIT = 500
 

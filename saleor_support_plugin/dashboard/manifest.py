@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
-from ..constants import PLUGIN_ID, SUPPORT_APP_IDENTIFIER
+from django.conf import settings as django_settings
+from django.http import HttpRequest
+
+from saleor_support_plugin import __version__
+from saleor_support_plugin.core.constants import PLUGIN_ID, SUPPORT_APP_IDENTIFIER
 
 APP_NAME = "Customer support"
 PLUGIN_BASE_PATH = f"/plugins/global/{PLUGIN_ID}/"
@@ -49,44 +52,39 @@ def build_manifest(base_url: str) -> dict[str, Any]:
         "appUrl": plugin_url(base_url, APP_PATH),
         # The plugin extends Saleor 3.23's schema and models; Saleor refuses the install elsewhere.
         "requiredSaleorVersion": "^3.23.0",
-        "extensions": [
-            {
-                "identifier": "order-support-widget",
-                "label": "Support",
-                "mount": "ORDER_DETAILS_WIDGETS",
-                "target": "WIDGET",
-                "permissions": ["MANAGE_ORDERS"],
-                "url": plugin_url(base_url, ORDER_WIDGET_PATH),
-                "options": {"widgetTarget": {"method": "POST"}},
-            },
-            {
-                "identifier": "open-support-case",
-                "label": "Open support case",
-                "mount": "ORDER_DETAILS_MORE_ACTIONS",
-                "target": "POPUP",
-                "permissions": ["MANAGE_ORDERS"],
-                "url": plugin_url(base_url, OPEN_CASE_POPUP_PATH),
-            },
-            {
-                # The Dashboard shows Orders (and with it order pages and NAVIGATION_ORDERS) only to staff with
-                # MANAGE_ORDERS. Home is shown to all staff: support-only staff find the queue there, as a tab of
-                # its own (HOMEPAGE_WIDGETS, Dashboard 3.23.6+), shown to those who hold MANAGE_SUPPORT.
-                "identifier": "support-queue-home",
-                "label": "Support queue",
-                "mount": "HOMEPAGE_WIDGETS",
-                "target": "WIDGET",
-                "permissions": ["MANAGE_SUPPORT"],
-                "url": plugin_url(base_url, QUEUE_PATH),
-                "options": {"homeWidgetTarget": {"method": "POST", "fullscreen": True}},
-            },
-            {
-                "identifier": "support-queue",
-                "label": "Support queue",
-                "mount": "NAVIGATION_ORDERS",
-                "target": "APP_PAGE",
-                "permissions": [],
-                # The Dashboard wants app pages relative to appUrl and joins the two: <appUrl>/queue.
-                "url": "/queue",
-            },
-        ],
+        "extensions": extensions(base_url),
     }
+
+
+def extensions(base_url: str) -> list[dict[str, Any]]:
+    order_widget = {"widgetTarget": {"method": "POST"}}
+    home_widget = {"homeWidgetTarget": {"method": "POST", "fullscreen": True}}
+    return [
+        _extension("order-support-widget", "Support", "ORDER_DETAILS_WIDGETS", "WIDGET", "MANAGE_ORDERS")
+        | {"url": plugin_url(base_url, ORDER_WIDGET_PATH), "options": order_widget},
+        _extension("open-support-case", "Open support case", "ORDER_DETAILS_MORE_ACTIONS", "POPUP", "MANAGE_ORDERS")
+        | {"url": plugin_url(base_url, OPEN_CASE_POPUP_PATH)},
+        # The Dashboard shows Orders (and with it order pages and NAVIGATION_ORDERS) only to staff with
+        # MANAGE_ORDERS. Home is shown to all staff: support-only staff find the queue there, as a tab of its
+        # own (HOMEPAGE_WIDGETS, Dashboard 3.23.6+), shown to those who hold MANAGE_SUPPORT.
+        _extension("support-queue-home", "Support queue", "HOMEPAGE_WIDGETS", "WIDGET", "MANAGE_SUPPORT")
+        | {"url": plugin_url(base_url, QUEUE_PATH), "options": home_widget},
+        # The Dashboard wants app pages relative to appUrl and joins the two: <appUrl>/queue.
+        _extension("support-queue", "Support queue", "NAVIGATION_ORDERS", "APP_PAGE") | {"url": "/queue"},
+    ]
+
+
+def _extension(identifier: str, label: str, mount: str, target: str, *permissions: str) -> dict[str, Any]:
+    return {
+        "identifier": identifier,
+        "label": label,
+        "mount": mount,
+        "target": target,
+        "permissions": list(permissions),
+    }
+
+
+def public_base_url(request: HttpRequest) -> str:
+    """Saleor's PUBLIC_URL when the deployment sets it (behind a proxy), else the address the request came to."""
+    public_url = getattr(django_settings, "PUBLIC_URL", None)
+    return (public_url or request.build_absolute_uri("/")).rstrip("/")

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, OuterRef, QuerySet, Subquery, When
 
-from ..case_queries import CaseFilter, filter_cases
-from ..cases import is_overdue
-from ..models import (
+from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
+from saleor_support_plugin.cases.service import is_overdue
+from saleor_support_plugin.core.text import whole_number
+from saleor_support_plugin.models import (
     OPEN_CASE_STATUSES,
     CaseCategory,
     CaseChange,
@@ -21,7 +22,6 @@ from ..models import (
     DelayNotice,
     SupportCase,
 )
-from ..text import whole_number
 
 QUEUE_PAGE_SIZE = 50
 ALL_OPEN = "all_open"  # the queue's default: every status that still needs work (not CaseStatus.OPEN alone)

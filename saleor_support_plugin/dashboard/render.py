@@ -13,11 +13,19 @@ from django.http import HttpResponse
 from django.template import Context, Engine
 from django.utils import timezone
 
-from ..models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
-from ..returns.models import ReturnResolution
-from . import submissions
-from .manifest import ACTION_PATH, CASE_PATH, EVIDENCE_PATH, ORDER_WIDGET_PATH, QUEUE_PATH, STATIC_PATH, plugin_url
-from .pages import QUEUE_PAGE_SIZE, SORT_LABELS
+from saleor_support_plugin.cases import submissions
+from saleor_support_plugin.dashboard.manifest import (
+    ACTION_PATH,
+    CASE_PATH,
+    EVIDENCE_PATH,
+    ORDER_WIDGET_PATH,
+    QUEUE_PATH,
+    STATIC_PATH,
+    plugin_url,
+)
+from saleor_support_plugin.dashboard.pages import QUEUE_PAGE_SIZE, SORT_LABELS
+from saleor_support_plugin.models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
+from saleor_support_plugin.returns.models import ReturnResolution
 
 HERE = Path(__file__).parent
 STATIC_FILES = {"support.css": "text/css; charset=utf-8", "support.js": "text/javascript; charset=utf-8"}

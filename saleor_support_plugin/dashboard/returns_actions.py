@@ -9,15 +9,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet
 
-from ..cases import Actor, CaseError
-from ..config import SupportSettings
-from ..returns import requests
-from ..returns.disputes import evidence_html, gather_evidence
-from ..returns.models import ReturnRequest
-from ..returns.port import load_returns_port
-from ..runtime import SupportRuntime
-from ..text import whole_number
-from .session import StaffMember
+from saleor_support_plugin.cases.service import Actor, CaseError
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.core.text import whole_number
+from saleor_support_plugin.dashboard.session import StaffMember
+from saleor_support_plugin.returns import requests
+from saleor_support_plugin.returns.disputes import evidence_html, gather_evidence
+from saleor_support_plugin.returns.models import ReturnRequest
+from saleor_support_plugin.returns.port import load_returns_port
 
 ACTIONS = ("return_approve", "return_reject", "return_receive", "return_refund")
 
@@ -31,8 +32,8 @@ def order_returns(order_id: uuid.UUID) -> list[ReturnRequest]:
 
 
 def has_chargeback_case(order_id: uuid.UUID) -> bool:
-    from ..models import SupportCase
-    from ..returns.disputes import TOPIC_CHARGEBACK
+    from saleor_support_plugin.models import SupportCase
+    from saleor_support_plugin.returns.disputes import TOPIC_CHARGEBACK
 
     return SupportCase.objects.filter(order_id=order_id, topic=TOPIC_CHARGEBACK).exists()
 
@@ -69,7 +70,7 @@ def _get(value: str) -> ReturnRequest:
     pk = whole_number(value)
     request = ReturnRequest.objects.filter(pk=pk).first() if pk is not None else None
     if request is None:
-        raise CaseError("This return request no longer exists.", "not_found")
+        raise CaseError("This return request no longer exists.", Code.NOT_FOUND)
     return request
 
 
@@ -80,9 +81,9 @@ def _amount(value: str) -> Decimal | None:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise CaseError("Enter the amount as a number, such as 19.99.", "invalid", "amount") from None
+        raise CaseError("Enter the amount as a number, such as 19.99.", Code.INVALID, "amount") from None
     if not amount.is_finite() or amount < 0:
-        raise CaseError("Enter the amount as a number, such as 19.99.", "invalid", "amount")
+        raise CaseError("Enter the amount as a number, such as 19.99.", Code.INVALID, "amount")
     return amount
 
 
@@ -91,7 +92,7 @@ def _check_limit(amount: Decimal, member: StaffMember, settings: SupportSettings
     if limit is not None and amount > limit and not member.manages_orders:
         raise CaseError(
             f"Returns above {limit:.2f} need the Manage orders permission: ask a colleague who has it.",
-            "permission_denied",
+            Code.INVALID,
         )
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q
 
-from ..case_queries import overdue_q
-from ..email_delivery import NOT_SENT, SENDING
-from ..models import OPEN_CASE_STATUSES, CaseEmail, DelayNotice, DelayNoticeStatus, SupportCase
+from saleor_support_plugin.cases.queries import overdue_q
+from saleor_support_plugin.email.delivery import NOT_SENT, SENDING
+from saleor_support_plugin.models import OPEN_CASE_STATUSES, CaseEmail, DelayNotice, DelayNoticeStatus, SupportCase
 
 NOTICE_WINDOW = datetime.timedelta(days=7)
 # A send takes seconds (claim, render, one HTTP request with anymail's 30 s timeout, record). One still

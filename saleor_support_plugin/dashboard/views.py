@@ -8,21 +8,20 @@ pages or the Dashboard: other origins are refused before the token is even read.
 from __future__ import annotations
 
 import base64
-import binascii
 import uuid
 from collections.abc import Mapping
 
-from django.conf import settings as django_settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
-from ..cases import Actor, CaseError
-from ..models import AuthorType, SupportCase
-from ..runtime import SupportRuntime
-from ..text import whole_number
-from . import actions, pages, returns_actions, submissions
-from .manifest import (
+from saleor_support_plugin.cases import submissions
+from saleor_support_plugin.cases.service import Actor, CaseError
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.core.text import whole_number
+from saleor_support_plugin.dashboard import actions, pages, returns_actions
+from saleor_support_plugin.dashboard.manifest import (
     ACTION_PATH,
     APP_PATH,
     CASE_PATH,
@@ -34,9 +33,12 @@ from .manifest import (
     STATIC_PATH,
     build_manifest,
     plugin_url,
+    public_base_url,
 )
-from .render import Page, clean_theme, render, secure, static_file
-from .session import DashboardRefusal, StaffAccess, StaffMember
+from saleor_support_plugin.dashboard.render import Page, clean_theme, render, secure, static_file
+from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffAccess, StaffMember
+from saleor_support_plugin.host.global_ids import uuid_id
+from saleor_support_plugin.models import AuthorType, SupportCase
 
 WIDGET = "widget"
 CASE = "case"
@@ -109,12 +111,6 @@ def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str,
         fields = [("orderId", query.get("orderId", "")), ("focus", "open"), ("frame", POPUP)]
         return render("app_page.html", page, target=plugin_url(base_url, ORDER_WIDGET_PATH), fields=fields)
     return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
-
-
-def public_base_url(request: HttpRequest) -> str:
-    """Saleor's PUBLIC_URL when the deployment sets it (behind a proxy), else the address the request came to."""
-    public_url = getattr(django_settings, "PUBLIC_URL", None)
-    return (public_url or request.build_absolute_uri("/")).rstrip("/")
 
 
 def _origin_allowed(request: HttpRequest, base_url: str, origins: tuple[str, ...]) -> bool:
@@ -222,7 +218,7 @@ def _act(
     if action == "open":
         order_id = order_uuid(form.get("orderId", ""))
         if order_id is None:
-            raise CaseError("This order no longer exists.", "not_found")
+            raise CaseError("This order no longer exists.", Code.NOT_FOUND)
         case = actions.open_order_case(runtime, actor, order_id, form)
         return f"Case #{case.pk} opened.", case
     case = actions.get_case(form.get("case", ""))
@@ -235,7 +231,7 @@ def _act(
     if action == "update":
         actions.change_case(case, actor, form, {staff_id for staff_id, _ in page.staff})
         return "Case updated.", case
-    raise CaseError("Unknown action.", "invalid")
+    raise CaseError("Unknown action.", Code.INVALID)
 
 
 def _typed(form: Mapping[str, str]) -> dict[str, str]:
@@ -249,8 +245,4 @@ def order_global_id_of(order_id: uuid.UUID | None) -> str:
 
 def order_uuid(global_id: str) -> uuid.UUID | None:
     """Saleor's Relay ID of an order (`base64("Order:<uuid>")`) -> the order's id; None for anything else."""
-    try:
-        kind, _, raw = base64.b64decode(global_id.encode(), validate=True).decode().partition(":")
-        return uuid.UUID(raw) if kind == "Order" else None
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
+    return uuid_id(global_id, "Order")

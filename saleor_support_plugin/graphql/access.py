@@ -6,36 +6,17 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from saleor.account.models import User
 from saleor.app.models import App
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.order.models import Order
-from saleor.permission.enums import OrderPermissions
-from saleor.permission.models import Permission
 from saleor.permission.utils import has_one_of_permissions
 
-from ..cases import Actor
-from ..models import AuthorType, SupportCase
-from ..permissions import SupportPermissions
-
-
-# Staff need MANAGE_SUPPORT, or MANAGE_ORDERS, which support agents already hold in most shops.
-def staff_permissions() -> list[Any]:
-    return [SupportPermissions.MANAGE_SUPPORT, OrderPermissions.MANAGE_ORDERS]
-
-
-def support_staff() -> QuerySet[User]:
-    """Who may be assigned a case: active staff holding MANAGE_SUPPORT or MANAGE_ORDERS among their effective
-    permissions (their own, a group's, or as superuser), the same test Saleor applies to their requests."""
-    wanted = Q(pk__in=[])
-    for permission in staff_permissions():
-        app_label, codename = permission.value.split(".")
-        wanted |= Q(content_type__app_label=app_label, codename=codename)
-    permissions = Permission.objects.filter(wanted)
-    holders = Q(is_superuser=True) | Q(user_permissions__in=permissions) | Q(groups__permissions__in=permissions)
-    return User.objects.filter(holders, is_staff=True, is_active=True).distinct()
+from saleor_support_plugin.cases.service import Actor
+from saleor_support_plugin.host.permissions import staff_permissions
+from saleor_support_plugin.models import AuthorType, SupportCase
 
 
 @dataclass(frozen=True)

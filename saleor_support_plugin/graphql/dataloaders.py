@@ -8,7 +8,7 @@ from typing import Any
 
 from saleor.graphql.core.dataloaders import DataLoader
 
-from ..models import CaseChange, CaseMessage, DelayNotice
+from saleor_support_plugin.models import CaseChange, CaseMessage, DelayNotice
 
 
 class _ByCaseIdLoader[R](DataLoader[int, list[R]]):

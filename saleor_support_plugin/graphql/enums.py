@@ -4,9 +4,9 @@ from enum import Enum
 
 import graphene
 
-from ..error_codes import SupportErrorCode as DomainSupportErrorCode
-from ..models import AuthorType, CaseCategory, CaseChannel, CasePriority, CaseStatus
-from .doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.core.error_codes import SupportErrorCode as DomainSupportErrorCode
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.models import AuthorType, CaseCategory, CaseChannel, CasePriority, CaseStatus
 
 
 def _enum(choices: type, name: str, description: str) -> type[graphene.Enum]:

@@ -14,12 +14,12 @@ from saleor.graphql.core.types import BaseObjectType, ModelObjectType, Money, No
 from saleor.graphql.order.dataloaders import OrderByIdLoader
 from saleor.graphql.order.types import Order
 
-from ..returns import models
-from ..returns.emails import next_step, request_context
-from ..returns.policy import LinePolicy, NotReturnable, Resolution
-from .access import get_viewer
-from .doc import DOC_CATEGORY_SUPPORT
-from .types import SupportCase, is_staff_request
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.types import SupportCase, is_staff_request
+from saleor_support_plugin.returns import models
+from saleor_support_plugin.returns.emails import next_step, request_context
+from saleor_support_plugin.returns.policy import LinePolicy, NotReturnable, Resolution
 
 
 def _enum(values: list[str], name: str, description: str) -> type[graphene.Enum]:
@@ -192,7 +192,7 @@ class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
 
     @classmethod
     def get_node(cls, info: ResolveInfo, id: Any) -> models.ReturnRequest | None:
-        from .returns_access import visible_return_requests
+        from saleor_support_plugin.graphql.returns_access import visible_return_requests
 
         return visible_return_requests(get_viewer(info)).filter(pk=id).first()
 
@@ -224,7 +224,7 @@ class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
     def resolve_next_step(root: models.ReturnRequest, info: ResolveInfo) -> str:
         from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 
-        from ..constants import PLUGIN_ID
+        from saleor_support_plugin.core.constants import PLUGIN_ID
 
         plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
         settings = plugin.support_settings if plugin is not None else None
@@ -237,7 +237,7 @@ class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
 
     @staticmethod
     def resolve_case(root: models.ReturnRequest, info: ResolveInfo) -> Any:
-        from .access import visible_cases
+        from saleor_support_plugin.graphql.access import visible_cases
 
         if root.case_id is None:
             return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from saleor.order.models import Order
 
-from ..returns.models import ReturnRequest
-from .access import Viewer
-from .ids import uuid_id
+from saleor_support_plugin.graphql.access import Viewer
+from saleor_support_plugin.host.global_ids import uuid_id
+from saleor_support_plugin.returns.models import ReturnRequest
 
 
 def viewer_order(viewer: Viewer, global_id: str | None) -> Order | None:

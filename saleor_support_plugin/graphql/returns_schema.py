@@ -12,18 +12,18 @@ from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import NonNullList
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 
-from ..constants import PLUGIN_ID
-from ..returns.models import ReturnRequest
-from ..returns.policy import evaluate_order
-from ..returns.requests import pending_quantities
-from ..saleor_returns import SaleorReturns
-from .access import get_viewer
-from .mutations.support_return_request import SupportReturnRequestCreate
-from .mutations.support_return_request_decide import SupportReturnRequestDecide
-from .mutations.support_return_request_receive import SupportReturnRequestReceive
-from .mutations.support_return_request_refund import SupportReturnRequestRefund
-from .return_types import SupportReturnPolicy, SupportReturnRequest
-from .returns_access import viewer_order, visible_return_requests
+from saleor_support_plugin.core.constants import PLUGIN_ID
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.mutations.support_return_request import SupportReturnRequestCreate
+from saleor_support_plugin.graphql.mutations.support_return_request_decide import SupportReturnRequestDecide
+from saleor_support_plugin.graphql.mutations.support_return_request_receive import SupportReturnRequestReceive
+from saleor_support_plugin.graphql.mutations.support_return_request_refund import SupportReturnRequestRefund
+from saleor_support_plugin.graphql.return_types import SupportReturnPolicy, SupportReturnRequest
+from saleor_support_plugin.graphql.returns_access import viewer_order, visible_return_requests
+from saleor_support_plugin.host.saleor_returns import SaleorReturns
+from saleor_support_plugin.returns.models import ReturnRequest
+from saleor_support_plugin.returns.policy import evaluate_order
+from saleor_support_plugin.returns.requests import pending_quantities
 
 
 def _order_arguments() -> dict[str, Any]:

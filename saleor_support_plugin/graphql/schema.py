@@ -13,23 +13,29 @@ from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseEnum, BaseInputObjectType, NonNullList, SortInputObjectType
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 
-from ..case_queries import CaseFilter, filter_cases
-from ..constants import PLUGIN_ID
-from ..models import SupportCase as SupportCaseModel
-from .access import get_viewer, staff_permissions, visible_cases
-from .doc import DOC_CATEGORY_SUPPORT
-from .enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
-from .ids import int_id, uuid_id
-from .mutations.common import case_pk, guest_arguments
-from .mutations.support_case_close import SupportCaseClose
-from .mutations.support_case_create import SupportCaseCreate
-from .mutations.support_case_note_add import SupportCaseNoteAdd
-from .mutations.support_case_reply import SupportCaseReply
-from .mutations.support_case_update import SupportCaseUpdate
+from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
+from saleor_support_plugin.core.constants import PLUGIN_ID
+from saleor_support_plugin.graphql.access import get_viewer, visible_cases
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import (
+    SupportCaseCategoryEnum,
+    SupportCaseChannelEnum,
+    SupportCasePriorityEnum,
+    SupportCaseStatusEnum,
+)
+from saleor_support_plugin.graphql.mutations.common import case_pk, guest_arguments
+from saleor_support_plugin.graphql.mutations.support_case_close import SupportCaseClose
+from saleor_support_plugin.graphql.mutations.support_case_create import SupportCaseCreate
+from saleor_support_plugin.graphql.mutations.support_case_note_add import SupportCaseNoteAdd
+from saleor_support_plugin.graphql.mutations.support_case_reply import SupportCaseReply
+from saleor_support_plugin.graphql.mutations.support_case_update import SupportCaseUpdate
 
 # Returns (issue 11)
-from .returns_schema import ReturnMutations, ReturnQueries
-from .types import SupportCase, SupportCaseCountableConnection, SupportSettings
+from saleor_support_plugin.graphql.returns_schema import ReturnMutations, ReturnQueries
+from saleor_support_plugin.graphql.types import SupportCase, SupportCaseCountableConnection, SupportSettings
+from saleor_support_plugin.host.global_ids import int_id, uuid_id
+from saleor_support_plugin.host.permissions import staff_permissions
+from saleor_support_plugin.models import SupportCase as SupportCaseModel
 
 
 class SupportCaseSortField(BaseEnum):

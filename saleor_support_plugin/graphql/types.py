@@ -15,12 +15,16 @@ from saleor.graphql.core.types import BaseObjectType, ModelObjectType, NonNullLi
 from saleor.graphql.order.dataloaders import OrderByIdLoader
 from saleor.graphql.order.types import Order
 
-from .. import models
-from ..cases import is_overdue
-from .access import get_viewer, visible_cases
-from .dataloaders import ChangesByCaseIdLoader, DelayNoticesByCaseIdLoader, MessagesByCaseIdLoader
-from .doc import DOC_CATEGORY_SUPPORT
-from .enums import (
+from saleor_support_plugin import models
+from saleor_support_plugin.cases.service import is_overdue
+from saleor_support_plugin.graphql.access import get_viewer, visible_cases
+from saleor_support_plugin.graphql.dataloaders import (
+    ChangesByCaseIdLoader,
+    DelayNoticesByCaseIdLoader,
+    MessagesByCaseIdLoader,
+)
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import (
     SupportAuthorTypeEnum,
     SupportCaseCategoryEnum,
     SupportCaseChannelEnum,

@@ -16,12 +16,12 @@ from django.db import IntegrityError, transaction
 from django.template import Context, Engine
 from django.utils import timezone
 
-from ..case_triggers import case_order
-from ..cases import open_or_update_topic_case
-from ..models import CaseCategory, CaseMessage, CasePriority, CaseTrigger, DelayNotice, SupportCase
-from ..orders import OrderSnapshot
-from ..runtime import SupportRuntime
-from .models import ReturnRequest
+from saleor_support_plugin.cases.service import open_or_update_topic_case
+from saleor_support_plugin.cases.triggers import case_order
+from saleor_support_plugin.core.orders import OrderSnapshot
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.models import CaseCategory, CaseMessage, CasePriority, CaseTrigger, DelayNotice, SupportCase
+from saleor_support_plugin.returns.models import ReturnRequest
 
 TOPIC_CHARGEBACK = "chargeback"
 

@@ -12,18 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from anymail.message import AnymailMessage
-from django.conf import settings as django_settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from ..email_delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
-from ..email_templates import AUTOMATIC_HEADERS, EMAIL_TAG, localize, render_email, sender_domain
-from ..mail import from_address
-from ..runtime import SupportRuntime
-from .models import ReturnEmail, ReturnRequest, ReturnResolution, ReturnStatus
-
-# The edge that publishes delivery tasks (named, not imported: the capability does not import the task module).
-DEFAULT_ENQUEUER = "saleor_support_plugin.tasks.enqueue_return_email_delivery"
+from saleor_support_plugin.core import ports
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.email.delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
+from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, localize, render_email, sender_domain
+from saleor_support_plugin.email.transport import from_address
+from saleor_support_plugin.returns.models import ReturnEmail, ReturnRequest, ReturnResolution, ReturnStatus
 
 
 def request_context(request: ReturnRequest) -> dict[str, Any]:
@@ -74,12 +70,8 @@ def queue_email(
         },
     )
     if created and not skip:
-        transaction.on_commit(lambda: _enqueuer()([record.pk]))
+        transaction.on_commit(lambda: ports.queue_return_emails([record.pk]))
     return record if created else None
-
-
-def _enqueuer() -> Any:
-    return import_string(getattr(django_settings, "SUPPORT_RETURN_EMAIL_ENQUEUER", DEFAULT_ENQUEUER))
 
 
 def deliver_return_email(

@@ -16,10 +16,6 @@ from typing import Any, Protocol
 from django.conf import settings as django_settings
 from django.utils.module_loading import import_string
 
-# Inside Saleor the port is Saleor's (named, not imported: the capability does not import the host module); the
-# Django setting SUPPORT_RETURNS_PORT names another (the Saleor-free tests' in-memory one).
-DEFAULT_PORT = "saleor_support_plugin.saleor_returns.SaleorReturns"
-
 
 @dataclass(frozen=True)
 class ReturnLineFacts:
@@ -129,5 +125,11 @@ class ReturnsPort(Protocol):
 
 
 def load_returns_port() -> ReturnsPort:
-    port: ReturnsPort = import_string(getattr(django_settings, "SUPPORT_RETURNS_PORT", DEFAULT_PORT))()
+    """The shop's returns port: Saleor's, installed by the app inside Saleor (core.ports); the Django setting
+    SUPPORT_RETURNS_PORT names another (the Saleor-free tests' in-memory one)."""
+    from saleor_support_plugin.core import ports
+
+    named = getattr(django_settings, "SUPPORT_RETURNS_PORT", None)
+    factory = import_string(named) if named else ports.returns_port_factory()
+    port: ReturnsPort = factory()
     return port

@@ -18,12 +18,21 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ..cases import SYSTEM, Actor, CaseError, CaseOrder, add_message, check_text, open_case
-from ..config import SupportSettings
-from ..models import CaseCategory, CaseChange, CaseChannel, CaseTrigger
-from . import emails
-from .models import ReturnEmailKind, ReturnPhoto, ReturnRequest, ReturnRequestLine, ReturnResolution, ReturnStatus
-from .policy import (
+from saleor_support_plugin.cases.service import SYSTEM, Actor, CaseError, CaseOrder, add_message, check_text, open_case
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.core.text import storable
+from saleor_support_plugin.models import CaseCategory, CaseChange, CaseChannel, CaseTrigger
+from saleor_support_plugin.returns import emails
+from saleor_support_plugin.returns.models import (
+    ReturnEmailKind,
+    ReturnPhoto,
+    ReturnRequest,
+    ReturnRequestLine,
+    ReturnResolution,
+    ReturnStatus,
+)
+from saleor_support_plugin.returns.policy import (
     RECENT_RETURNS_PERIOD,
     NotReturnable,
     RequestedItem,
@@ -33,7 +42,14 @@ from .policy import (
     items_value,
     restocking_fee,
 )
-from .port import RefundOutcome, ReturnActionError, ReturnItem, ReturnOrder, ReturnReason, ReturnsPort
+from saleor_support_plugin.returns.port import (
+    RefundOutcome,
+    ReturnActionError,
+    ReturnItem,
+    ReturnOrder,
+    ReturnReason,
+    ReturnsPort,
+)
 
 COMMENT_MAX_LENGTH = 5_000
 PHOTO_MAX_BYTES = 10 * 1024 * 1024  # the limit of case attachments (inbound.ATTACHMENT_MAX_BYTES)
@@ -75,7 +91,7 @@ class Submission:
 
 
 def refusal(message: str, code: str, field: str | None = None) -> CaseError:
-    return CaseError(message, code, field)
+    return CaseError(message, Code(code), field)
 
 
 # --- what is open ---
@@ -254,10 +270,14 @@ def _clean_photos(photos: Sequence[Photo]) -> Sequence[Photo]:
     return photos
 
 
-def _store_photo(request: ReturnRequest, photo: Photo) -> None:
-    from ..inbound import attachment_name  # one rule for stored file names
+def photo_name(filename: str) -> str:
+    """The file's own name: `../../crack.png` or `C:\\x\\crack.png` is kept as `crack.png`, never a path."""
+    name = storable(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name.lstrip(".")[:200] or "photo"
 
-    name = attachment_name(photo.name)
+
+def _store_photo(request: ReturnRequest, photo: Photo) -> None:
+    name = photo_name(photo.name)
     record = ReturnPhoto(request=request, name=name, content_type=photo.content_type[:255], size=len(photo.content))
     record.file.save(name, ContentFile(photo.content), save=True)
 

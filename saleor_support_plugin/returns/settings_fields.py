@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import policy as p
+from saleor_support_plugin.core import return_policy as p
 
 STRING, MULTILINE, BOOLEAN = "String", "Multiline", "Boolean"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ..orders import OrderSnapshot
-from .emails import queue_email
-from .models import ReturnEmail, ReturnEmailKind, ReturnRequest, ReturnStatus
+from saleor_support_plugin.core.orders import OrderSnapshot
+from saleor_support_plugin.returns.emails import queue_email
+from saleor_support_plugin.returns.models import ReturnEmail, ReturnEmailKind, ReturnRequest, ReturnStatus
 
 RECENT = datetime.timedelta(days=3)
 KIND_BY_STATUS = {

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from saleor_support_plugin.cases import Actor, CaseError, CaseOrder, add_message, open_case
+from saleor_support_plugin.cases.service import Actor, CaseError, CaseOrder, add_message, open_case
 from saleor_support_plugin.dashboard import actions, pages
 from saleor_support_plugin.models import AuthorType, CaseCategory, CaseChannel, CaseStatus, SupportCase
 from tests.conftest import MONDAY, make_order

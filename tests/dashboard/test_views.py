@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import RequestFactory
 
-from saleor_support_plugin.business_days import BusinessCalendar
-from saleor_support_plugin.cases import Actor, CaseOrder, open_case
+from saleor_support_plugin.cases.service import Actor, CaseOrder, open_case
+from saleor_support_plugin.core.business_days import BusinessCalendar
 from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffMember
 from saleor_support_plugin.dashboard.views import handle_app_request, order_uuid
 from saleor_support_plugin.models import AuthorType, CaseChannel, CaseMessage, SupportCase

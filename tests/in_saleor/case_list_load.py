@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from saleor_support_plugin.cases import Actor, CaseOrder, add_message, open_case
-from saleor_support_plugin.config import SupportSettings
+from saleor_support_plugin.cases.service import Actor, CaseOrder, add_message, open_case
+from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.models import AuthorType, CaseChannel
 
 STAFF = Actor(AuthorType.STAFF, user_id=None, name="Agent")

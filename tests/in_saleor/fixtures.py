@@ -12,7 +12,7 @@ from saleor.graphql.tests.utils import get_graphql_content
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
-from saleor_support_plugin.constants import PLUGIN_ID
+from saleor_support_plugin.core.constants import PLUGIN_ID
 from saleor_support_plugin.plugin import SupportPlugin
 
 from .graphql_operations import CREATE

@@ -5,7 +5,7 @@ Shared by the request-cost test and the hook-overhead benchmark, so both measure
 
 from __future__ import annotations
 
-from saleor_support_plugin import constants as c
+from saleor_support_plugin.core import constants as c
 
 # About 1 KB of handlebars per email, with the blocks and variables a merchant's template uses.
 ITEMS = "<table>{{#each items}}<tr><td>{{name}}</td><td>&times; {{quantity}}</td></tr>{{/each}}</table>"

@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 from saleor.page.models import Page, PageType
 
-from saleor_support_plugin.constants import DELIVERED_AT_METADATA_KEY
+from saleor_support_plugin.core.constants import DELIVERED_AT_METADATA_KEY
 
 DUMMY_GATEWAY = "saleor.payment.gateways.dummy.plugin.DeprecatedDummyGatewayPlugin"
 RETURN_ADDRESS = "Acme Returns, 1 Dock Road, Springfield"

@@ -7,7 +7,7 @@ from django.core import mail
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order import FulfillmentStatus
 
-from saleor_support_plugin.delay_rules import DelayStage
+from saleor_support_plugin.delays.rules import DelayStage
 from saleor_support_plugin.models import AuthorType, CaseCategory, CaseMessage, DelayNotice, SupportCase
 from saleor_support_plugin.tasks import order_changed_task, scan_delays_task
 

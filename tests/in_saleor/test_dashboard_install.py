@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from saleor.app.models import App
 
-from saleor_support_plugin.saleor_gateway import installed_support_app
+from saleor_support_plugin.host.saleor_gateway import installed_support_app
 
 from .dashboard import MANIFEST_URL, WIDGET_URL
 

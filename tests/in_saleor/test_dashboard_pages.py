@@ -18,6 +18,7 @@ from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order import OrderEvents
 from saleor.permission.enums import get_permissions_from_names
 
+from saleor_support_plugin.host.saleor_gateway import SaleorOrderGateway
 from saleor_support_plugin.models import (
     CaseEmail,
     CaseMessage,
@@ -26,7 +27,6 @@ from saleor_support_plugin.models import (
     DelayNoticeStatus,
     SupportCase,
 )
-from saleor_support_plugin.saleor_gateway import SaleorOrderGateway
 
 from .dashboard import (
     ACTION_URL,

@@ -12,7 +12,7 @@ from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order import FulfillmentStatus, OrderEvents, OrderStatus
 from saleor.order.models import OrderEvent
 
-from saleor_support_plugin.delay_rules import DelayStage
+from saleor_support_plugin.delays.rules import DelayStage
 from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
 from saleor_support_plugin.tasks import order_changed_task, scan_delays_task, send_delay_notices_task
 

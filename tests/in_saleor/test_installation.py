@@ -11,7 +11,7 @@ from saleor.celeryconf import app as saleor_celery_app
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_support_plugin.apps import SCAN_SCHEDULE_NAME
-from saleor_support_plugin.constants import PLUGIN_ID
+from saleor_support_plugin.core.constants import PLUGIN_ID
 from saleor_support_plugin.tasks import SCAN_TASK_NAME
 
 PLUGIN_UPDATE = """

@@ -13,10 +13,10 @@ from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order import OrderStatus
 from saleor.order.models import Order
 
-from saleor_support_plugin.delay_rules import DelayStage
+from saleor_support_plugin.core.runtime import load_runtime
+from saleor_support_plugin.delays.order_changes import reconcile_order_changes
+from saleor_support_plugin.delays.rules import DelayStage
 from saleor_support_plugin.models import DelayWatch
-from saleor_support_plugin.order_changes import reconcile_order_changes
-from saleor_support_plugin.runtime import load_runtime
 from saleor_support_plugin.tasks import orders_changed_task, scan_delays_task
 from tests.redis_server import queued_task_args, running_redis, wait_for
 

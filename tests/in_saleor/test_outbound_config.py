@@ -7,7 +7,7 @@ import pytest
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.plugins.models import PluginConfiguration
 
-from saleor_support_plugin.constants import PLUGIN_ID
+from saleor_support_plugin.core.constants import PLUGIN_ID
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "graphql" / "operations" / "configure-plugin.graphql"
 PLUGIN_UPDATE = """

@@ -181,11 +181,11 @@ def return_request_for(operation, actor, waiting, order, reason):
 
 def advance_for(operation):
     """Receiving needs an approved request, refunding a received one: staff took those steps already."""
-    from saleor_support_plugin.cases import SYSTEM
+    from saleor_support_plugin.cases.service import SYSTEM
+    from saleor_support_plugin.host.saleor_gateway import load_saleor_runtime
+    from saleor_support_plugin.host.saleor_returns import SaleorReturns
     from saleor_support_plugin.returns import requests
     from saleor_support_plugin.returns.models import ReturnRequest
-    from saleor_support_plugin.saleor_gateway import load_saleor_runtime
-    from saleor_support_plugin.saleor_returns import SaleorReturns
 
     if operation not in ("supportReturnRequestReceive", "supportReturnRequestRefund"):
         return

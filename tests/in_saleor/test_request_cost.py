@@ -13,8 +13,9 @@ import pybars
 import pytest
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_support_plugin import config
-from saleor_support_plugin.constants import PLUGIN_ID
+from saleor_support_plugin.core import config
+from saleor_support_plugin.core.constants import PLUGIN_ID
+from saleor_support_plugin.host.configuration import validate_configuration
 
 from .merchant import merchant_configuration
 
@@ -46,7 +47,7 @@ def build_plugins_as_a_request_does():
 
 
 def test_the_merchant_configuration_is_one_saleor_would_save():
-    config.validate_configuration(merchant_configuration())
+    validate_configuration(merchant_configuration())
 
 
 def test_building_the_plugin_for_requests_parses_and_compiles_nothing(support_plugin, order_with_lines, work):

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from saleor.graphql.tests.utils import get_graphql_content, get_multipart_request_body
 from saleor.plugins.models import PluginConfiguration
 
-from saleor_support_plugin.constants import PLUGIN_ID
+from saleor_support_plugin.core.constants import PLUGIN_ID
 from saleor_support_plugin.returns.models import ReturnPhoto, ReturnRequest
 
 from .returns_setup import REQUEST, gid, line_input

@@ -14,7 +14,7 @@ from saleor.payment import TransactionEventType
 from saleor.webhook.event_types import WebhookEventSyncType
 from saleor.webhook.models import Webhook, WebhookEvent
 
-from saleor_support_plugin.constants import DELIVERED_AT_METADATA_KEY
+from saleor_support_plugin.core.constants import DELIVERED_AT_METADATA_KEY
 from saleor_support_plugin.returns.models import ReturnRequest
 
 from .returns_setup import RECEIVE, REFUND, REQUEST, gid, line_input, sent

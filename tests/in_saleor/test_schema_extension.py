@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from saleor.graphql import api
 from saleor.graphql.core.enums import PermissionEnum
 
-from saleor_support_plugin.graphql.schema_extension import extend_saleor_schema
+from saleor_support_plugin.host.schema_extension import extend_saleor_schema
 
 
 def test_saleor_schema_has_the_support_api():

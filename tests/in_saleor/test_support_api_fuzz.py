@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from saleor.graphql.api import schema
 
-from saleor_support_plugin.error_codes import SupportErrorCode
+from saleor_support_plugin.core.error_codes import SupportErrorCode
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.test import RequestFactory
 
-from saleor_support_plugin.cases import Actor
+from saleor_support_plugin.cases.service import Actor
 from saleor_support_plugin.dashboard.session import StaffMember
 from saleor_support_plugin.dashboard.views import handle_app_request
 from saleor_support_plugin.models import AuthorType, SupportCase

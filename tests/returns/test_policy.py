@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from saleor_support_plugin.config import parse_settings, validate_configuration
+from saleor_support_plugin.core import return_policy as cfg
+from saleor_support_plugin.core.config import parse_settings
+from saleor_support_plugin.host.configuration import validate_configuration
 from saleor_support_plugin.returns import policy as p
 from saleor_support_plugin.returns.policy import NotReturnable, Resolution, ReturnPolicy, evaluate_line
 
@@ -24,18 +26,18 @@ def errors_of(**values):
 def test_a_full_policy_is_parsed_from_the_stored_configuration():
     settings = parse_settings(
         {
-            p.RETURNS_ENABLED: "true",
-            p.RETURN_WINDOW_DAYS: "14",
-            p.RETURN_CHANNEL_WINDOWS: "channel-eu=30\nchannel-us=60",
-            p.RETURN_ADDRESS: "Acme Returns\n1 Dock Road",
-            p.RETURN_NON_RETURNABLE_PRODUCT_TYPES: "gift-cards, underwear",
-            p.RETURN_RESOLUTIONS: "refund, store_credit",
-            p.RETURN_AUTO_MAX_ITEMS: "3",
-            p.RETURN_AUTO_MAX_VALUE: "150.00",
-            p.RETURN_AUTO_MAX_PER_CUSTOMER: "2",
-            p.RETURN_AUTO_REASONS: "damaged,wrong-size",
-            p.RETURN_RESTOCKING_FEES: "changed-mind=10",
-            p.RETURN_STAFF_REFUND_LIMIT: "200",
+            cfg.RETURNS_ENABLED: "true",
+            cfg.RETURN_WINDOW_DAYS: "14",
+            cfg.RETURN_CHANNEL_WINDOWS: "channel-eu=30\nchannel-us=60",
+            cfg.RETURN_ADDRESS: "Acme Returns\n1 Dock Road",
+            cfg.RETURN_NON_RETURNABLE_PRODUCT_TYPES: "gift-cards, underwear",
+            cfg.RETURN_RESOLUTIONS: "refund, store_credit",
+            cfg.RETURN_AUTO_MAX_ITEMS: "3",
+            cfg.RETURN_AUTO_MAX_VALUE: "150.00",
+            cfg.RETURN_AUTO_MAX_PER_CUSTOMER: "2",
+            cfg.RETURN_AUTO_REASONS: "damaged,wrong-size",
+            cfg.RETURN_RESTOCKING_FEES: "changed-mind=10",
+            cfg.RETURN_STAFF_REFUND_LIMIT: "200",
         }
     )
     policy = settings.returns
@@ -54,32 +56,32 @@ def test_a_full_policy_is_parsed_from_the_stored_configuration():
 def test_bad_policy_values_are_refused_on_save_with_coded_errors():
     errors = errors_of(
         **{
-            p.RETURNS_ENABLED: "true",
-            p.RETURN_WINDOW_DAYS: "0",
-            p.RETURN_CHANNEL_WINDOWS: "channel-eu=two weeks",
-            p.RETURN_RESOLUTIONS: "refund,teleport",
-            p.RETURN_AUTO_MAX_ITEMS: "²",
-            p.RETURN_AUTO_MAX_VALUE: "-5",
-            p.RETURN_RESTOCKING_FEES: "changed-mind=150",
-            p.RETURN_STAFF_REFUND_LIMIT: "12.345",
+            cfg.RETURNS_ENABLED: "true",
+            cfg.RETURN_WINDOW_DAYS: "0",
+            cfg.RETURN_CHANNEL_WINDOWS: "channel-eu=two weeks",
+            cfg.RETURN_RESOLUTIONS: "refund,teleport",
+            cfg.RETURN_AUTO_MAX_ITEMS: "²",
+            cfg.RETURN_AUTO_MAX_VALUE: "-5",
+            cfg.RETURN_RESTOCKING_FEES: "changed-mind=150",
+            cfg.RETURN_STAFF_REFUND_LIMIT: "12.345",
         }
     )
     assert {field: [code for _, code in items] for field, items in errors.items()} == {
-        p.RETURN_WINDOW_DAYS: ["invalid"],
-        p.RETURN_CHANNEL_WINDOWS: ["invalid"],
-        p.RETURN_ADDRESS: ["required"],  # returns on, nowhere to send them
-        p.RETURN_RESOLUTIONS: ["invalid"],
-        p.RETURN_AUTO_MAX_ITEMS: ["invalid"],
-        p.RETURN_AUTO_MAX_VALUE: ["invalid"],
-        p.RETURN_RESTOCKING_FEES: ["invalid"],
-        p.RETURN_STAFF_REFUND_LIMIT: ["invalid"],
+        cfg.RETURN_WINDOW_DAYS: ["invalid"],
+        cfg.RETURN_CHANNEL_WINDOWS: ["invalid"],
+        cfg.RETURN_ADDRESS: ["required"],  # returns on, nowhere to send them
+        cfg.RETURN_RESOLUTIONS: ["invalid"],
+        cfg.RETURN_AUTO_MAX_ITEMS: ["invalid"],
+        cfg.RETURN_AUTO_MAX_VALUE: ["invalid"],
+        cfg.RETURN_RESTOCKING_FEES: ["invalid"],
+        cfg.RETURN_STAFF_REFUND_LIMIT: ["invalid"],
     }
-    assert "teleport" in errors[p.RETURN_RESOLUTIONS][0][0]
+    assert "teleport" in errors[cfg.RETURN_RESOLUTIONS][0][0]
 
 
 def test_no_resolution_at_all_is_required_and_returns_off_need_no_address():
-    errors = errors_of(**{p.RETURN_RESOLUTIONS: " , "})
-    assert errors == {p.RETURN_RESOLUTIONS: [("Offer at least one of refund, exchange, store_credit.", "required")]}
+    errors = errors_of(**{cfg.RETURN_RESOLUTIONS: " , "})
+    assert errors == {cfg.RETURN_RESOLUTIONS: [("Offer at least one of refund, exchange, store_credit.", "required")]}
 
 
 def test_the_defaults_are_valid_and_leave_returns_off():

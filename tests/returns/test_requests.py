@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from saleor_support_plugin.cases import Actor, CaseError
+from saleor_support_plugin.cases.service import Actor, CaseError
 from saleor_support_plugin.models import AuthorType, CaseCategory, CaseChange, CaseTrigger, SupportCase
 from saleor_support_plugin.returns import requests as r
 from saleor_support_plugin.returns.models import ReturnEmail, ReturnPhoto, ReturnRequest, ReturnStatus

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from saleor_support_plugin.cases import Actor, CaseOrder, add_message, open_case
+from saleor_support_plugin.cases.service import Actor, CaseOrder, add_message, open_case
+from saleor_support_plugin.core.orders import Fulfillment
 from saleor_support_plugin.models import AuthorType, CaseChannel, CasePriority, DelayNotice, SupportCase
-from saleor_support_plugin.orders import Fulfillment
 from saleor_support_plugin.returns import requests as r
 from saleor_support_plugin.returns.disputes import evidence_html, gather_evidence, open_chargeback_cases
 from saleor_support_plugin.returns.models import ReturnEmail

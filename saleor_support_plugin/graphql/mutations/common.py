@@ -13,14 +13,16 @@ from saleor.graphql.core.types import Error
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 from saleor.order.models import Order
 
-from ...cases import CaseError, CaseOrder
-from ...constants import PLUGIN_ID
-from ...error_codes import SupportErrorCode as Code
-from ...models import SupportCase
-from ..access import Viewer, visible_cases
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..enums import SupportErrorCode
-from ..ids import int_id
+from saleor_support_plugin.cases.service import CaseError, CaseOrder
+from saleor_support_plugin.cases.service import case_order as case_order_of
+from saleor_support_plugin.core.constants import PLUGIN_ID
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import Viewer, visible_cases
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import SupportErrorCode
+from saleor_support_plugin.host.global_ids import int_id
+from saleor_support_plugin.host.saleor_gateway import SaleorOrderGateway
+from saleor_support_plugin.models import SupportCase
 
 NOT_FOUND_MESSAGE = "Couldn't find a support case with this ID."
 
@@ -52,7 +54,7 @@ def domain_errors() -> Iterator[None]:
     try:
         yield
     except CaseError as refusal:
-        raise error(refusal.field, str(refusal), Code(refusal.code)) from refusal
+        raise error(refusal.field, str(refusal), refusal.code) from refusal
 
 
 class SupportMutation(BaseMutation):
@@ -82,11 +84,8 @@ def case_pk(global_id: str) -> int | None:
 
 
 def case_order(order: Order) -> CaseOrder:
-    return CaseOrder(
-        id=order.pk,
-        number=str(order.number),
-        email=order.get_customer_email() or "",
-        channel_slug=order.channel.slug,
-        customer_id=order.user_id,
-        language_code=order.language_code,
-    )
+    """The case's view of a Saleor order, read the way the whole plugin reads orders (host/saleor_gateway)."""
+    snapshot = SaleorOrderGateway().get_order(order.pk)
+    if snapshot is None:
+        raise error("order", "Couldn't find an order with this ID.", Code.NOT_FOUND)
+    return case_order_of(snapshot)

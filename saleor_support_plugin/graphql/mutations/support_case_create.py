@@ -9,15 +9,21 @@ from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseInputObjectType
 from saleor.order.models import Order
 
-from ...cases import clean_email, open_case, open_guest_case
-from ...error_codes import SupportErrorCode as Code
-from ...models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority
-from ..access import Viewer, get_viewer
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
-from ..ids import uuid_id
-from ..types import SupportCase
-from .common import SupportError, SupportMutation, case_order, domain_errors, error
+from saleor_support_plugin.cases.service import clean_email, clean_staff_channel, open_case, open_guest_case
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import Viewer, get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
+from saleor_support_plugin.graphql.mutations.common import (
+    SupportError,
+    SupportMutation,
+    case_order,
+    domain_errors,
+    error,
+)
+from saleor_support_plugin.graphql.types import SupportCase
+from saleor_support_plugin.host.global_ids import uuid_id
+from saleor_support_plugin.models import CaseCategory, CaseChannel, CasePriority
 
 
 class SupportCaseCreateInput(BaseInputObjectType):
@@ -84,9 +90,7 @@ class SupportCaseCreate(SupportMutation):
             email = (input.get("email") or (order.get_customer_email() if order else "") or "").strip()
             if not email:
                 raise error("email", "Give the customer's email address or an order.", Code.REQUIRED)
-            channel = input.get("channel") or CaseChannel.STAFF
-            if channel not in STAFF_CHANNELS:
-                raise error("channel", "Staff open cases from PHONE, EMAIL or STAFF.", Code.INVALID)
+            channel = clean_staff_channel(input.get("channel") or CaseChannel.STAFF)
             return order, clean_email(email), channel
         assert viewer.user is not None
         return order, viewer.user.email, CaseChannel.STOREFRONT

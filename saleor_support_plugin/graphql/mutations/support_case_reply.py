@@ -5,11 +5,11 @@ from typing import Any
 import graphene
 from saleor.graphql.core import ResolveInfo
 
-from ...cases import add_message
-from ..access import get_viewer
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..types import SupportCase, SupportCaseMessage
-from .common import SupportError, SupportMutation, domain_errors, guest_arguments
+from saleor_support_plugin.cases.service import add_message
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors, guest_arguments
+from saleor_support_plugin.graphql.types import SupportCase, SupportCaseMessage
 
 
 class SupportCaseReply(SupportMutation):

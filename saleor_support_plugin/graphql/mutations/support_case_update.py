@@ -6,14 +6,14 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.types import BaseInputObjectType
 
-from ...cases import update_case
-from ...error_codes import SupportErrorCode as Code
-from ..access import get_viewer, staff_permissions, support_staff
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
-from ..ids import int_id
-from ..types import SupportCase
-from .common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.cases.service import CHOICES, clean_assignee, update_case
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
+from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors
+from saleor_support_plugin.graphql.types import SupportCase
+from saleor_support_plugin.host.global_ids import int_id
+from saleor_support_plugin.host.permissions import staff_permissions, support_staff
 
 
 class SupportCaseUpdateInput(BaseInputObjectType):
@@ -47,19 +47,15 @@ class SupportCaseUpdate(SupportMutation):
         cls.require_active_plugin(info)
         viewer = get_viewer(info)
         case = cls.get_case(viewer, id)
-        changes = {name: input[name] for name in ("status", "priority", "category") if input.get(name)}
-        if "assignee" in input:
-            changes["assignee_id"] = cls.clean_assignee(input["assignee"])
+        changes = {name: input[name] for name in CHOICES if input.get(name)}
         with domain_errors():
+            if "assignee" in input:
+                changes["assignee_id"] = cls.clean_assignee(input["assignee"])
             update_case(case, viewer.actor(), **changes)
         return SupportCaseUpdate(case=case)
 
     @classmethod
     def clean_assignee(cls, global_id: str | None) -> int | None:
-        if not global_id:
-            return None
         pk = int_id(global_id, "User")
-        staff = support_staff().filter(pk=pk).first() if pk else None
-        if staff is None:
-            raise error("assignee", "Assign the case to active staff with a support permission.", Code.INVALID)
-        return staff.pk
+        staff_ids = set(support_staff().filter(pk=pk).values_list("pk", flat=True)) if pk else set()
+        return clean_assignee(pk or global_id, staff_ids)

@@ -8,16 +8,16 @@ from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import BaseInputObjectType, NonNullList
 from saleor.graphql.core.types.upload import Upload
 
-from ...cases import clean_email
-from ...error_codes import SupportErrorCode as Code
-from ...returns.requests import LineRequest, Photo, Submission, submit_request
-from ...saleor_returns import SaleorReturns
-from ..access import get_viewer
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..ids import int_id, uuid_id
-from ..return_types import SupportReturnRequest, SupportReturnResolutionEnum
-from ..returns_access import viewer_order
-from .common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.cases.service import clean_email
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.graphql.return_types import SupportReturnRequest, SupportReturnResolutionEnum
+from saleor_support_plugin.graphql.returns_access import viewer_order
+from saleor_support_plugin.host.global_ids import int_id, uuid_id
+from saleor_support_plugin.host.saleor_returns import SaleorReturns
+from saleor_support_plugin.returns.requests import LineRequest, Photo, Submission, submit_request
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 64
 

@@ -11,16 +11,17 @@ from saleor.graphql.core.types import BaseInputObjectType
 from saleor.permission.enums import OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 
-from ...error_codes import SupportErrorCode as Code
-from ...returns.models import ReturnRequest
-from ...returns.requests import approve, reject
-from ...saleor_returns import SaleorReturns
-from ..access import get_viewer, staff_permissions
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..ids import int_id
-from ..return_types import SupportReturnRequest, SupportReturnResolutionEnum
-from ..returns_access import visible_return_requests
-from .common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.graphql.return_types import SupportReturnRequest, SupportReturnResolutionEnum
+from saleor_support_plugin.graphql.returns_access import visible_return_requests
+from saleor_support_plugin.host.global_ids import int_id
+from saleor_support_plugin.host.permissions import staff_permissions
+from saleor_support_plugin.host.saleor_returns import SaleorReturns
+from saleor_support_plugin.returns.models import ReturnRequest
+from saleor_support_plugin.returns.requests import approve, reject
 
 
 class SupportReturnDecisionInput(BaseInputObjectType):

@@ -5,13 +5,17 @@ from typing import Any
 import graphene
 from saleor.graphql.core import ResolveInfo
 
-from ...returns.requests import settle
-from ...saleor_returns import SaleorReturns
-from ..access import get_viewer, staff_permissions
-from ..doc import DOC_CATEGORY_SUPPORT
-from ..return_types import SupportReturnRequest
-from .common import SupportError, SupportMutation, domain_errors
-from .support_return_request_decide import SupportReturnRequestDecide, get_return_request
+from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors
+from saleor_support_plugin.graphql.mutations.support_return_request_decide import (
+    SupportReturnRequestDecide,
+    get_return_request,
+)
+from saleor_support_plugin.graphql.return_types import SupportReturnRequest
+from saleor_support_plugin.host.permissions import staff_permissions
+from saleor_support_plugin.host.saleor_returns import SaleorReturns
+from saleor_support_plugin.returns.requests import settle
 
 
 class SupportReturnRequestRefund(SupportMutation):

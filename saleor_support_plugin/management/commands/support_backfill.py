@@ -6,9 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ...progress import ProgressBar
-from ...runtime import load_runtime
-from ...watchlist import backfill_watchlist
+from saleor_support_plugin.core.runtime import load_runtime
+from saleor_support_plugin.delays.watchlist import backfill_watchlist
+from saleor_support_plugin.management.progress import ProgressBar
 
 
 class Command(BaseCommand):

@@ -11,6 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from saleor.graphql.api import schema
 
-        from ...graphql.contract import support_sdl
+        from saleor_support_plugin.graphql.contract import support_sdl
 
         self.stdout.write(support_sdl(schema), ending="")

@@ -5,13 +5,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...cases import escalate_overdue_cases
-from ...delay_rules import DelayStage
-from ...display_time import format_customer_time
-from ...progress import ProgressBar
-from ...runtime import load_runtime
-from ...scan import ScanSummary, count_due, preview_due, recover_deliveries, scan_delays
-from ...tasks import enqueue_case_email_delivery, enqueue_notice_delivery
+from saleor_support_plugin.cases.service import escalate_overdue_cases
+from saleor_support_plugin.core.display_time import format_customer_time
+from saleor_support_plugin.core.runtime import load_runtime
+from saleor_support_plugin.delays.rules import DelayStage
+from saleor_support_plugin.delays.scan import ScanSummary, count_due, preview_due, recover_deliveries, scan_delays
+from saleor_support_plugin.management.progress import ProgressBar
+from saleor_support_plugin.tasks import enqueue_case_email_delivery, enqueue_notice_delivery
 
 
 class Command(BaseCommand):

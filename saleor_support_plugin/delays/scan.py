@@ -1,0 +1,154 @@
+"""The periodic scan: turn watchlist rows whose due time has passed into queued delay notices.
+
+It reads only due rows (an index range scan on `due_at`), in batches, each batch claimed with
+`FOR UPDATE SKIP LOCKED` so that two scans running at once never take the same row. A notice row is inserted
+with `ON CONFLICT DO NOTHING` on (order, stage): whatever happens, an order gets one notice per stage. The
+emails are sent by Celery tasks enqueued when each batch commits; the task re-reads the order first.
+
+The scan also recovers deliveries (`recover_deliveries`): emails whose task was lost are queued again, emails
+whose worker died mid-send are marked interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count
+
+from saleor_support_plugin.delays.rules import DelayStage
+from saleor_support_plugin.email.delivery import find_interrupted, requeue_stale
+from saleor_support_plugin.models import CaseEmail, DelayNotice, DelayNoticeStatus, DelayWatch
+
+Enqueue = Callable[[list[int]], None]
+
+
+@dataclass
+class ScanSummary:
+    due: int = 0
+    queued: int = 0  # notice rows queued: emails and escalations
+    already_noticed: int = 0
+    by_stage: Counter[str] = field(default_factory=Counter)
+    queued_by_stage: Counter[str] = field(default_factory=Counter)
+    notice_ids: list[int] = field(default_factory=list)
+
+    @property
+    def queued_escalations(self) -> int:
+        """Queued rows that open a support case instead of sending an email."""
+        return self.queued_by_stage[DelayStage.ESCALATION]
+
+    @property
+    def queued_emails(self) -> int:
+        return self.queued - self.queued_escalations
+
+
+@dataclass
+class RecoverySummary:
+    """What the scan found of deliveries whose task or worker was lost."""
+
+    requeued_notices: list[int] = field(default_factory=list)
+    requeued_case_emails: list[int] = field(default_factory=list)
+    interrupted: int = 0
+
+    @property
+    def requeued(self) -> int:
+        return len(self.requeued_notices) + len(self.requeued_case_emails)
+
+
+def recover_deliveries(
+    now: datetime.datetime, enqueue_notices: Enqueue, enqueue_case_emails: Enqueue
+) -> RecoverySummary:
+    """Queue again every email whose task was lost before it claimed the email (pending too long, or a retry
+    that never came), and mark every email whose worker died mid-send as interrupted: it is never resent,
+    because the provider may have accepted it, and counts as not sent."""
+    summary = RecoverySummary()
+    summary.interrupted = find_interrupted(DelayNotice, now) + find_interrupted(CaseEmail, now)
+    with transaction.atomic():
+        summary.requeued_notices = requeue_stale(DelayNotice, now)
+        summary.requeued_case_emails = requeue_stale(CaseEmail, now)
+        notices, case_emails = summary.requeued_notices, summary.requeued_case_emails
+        if notices:
+            transaction.on_commit(lambda: enqueue_notices(notices))
+        if case_emails:
+            transaction.on_commit(lambda: enqueue_case_emails(case_emails))
+    return summary
+
+
+def count_due(now: datetime.datetime) -> int:
+    return DelayWatch.objects.filter(due_at__lte=now).count()
+
+
+def preview_due(now: datetime.datetime, limit: int = 50) -> tuple[ScanSummary, list[DelayWatch]]:
+    """What a scan would queue now, changing nothing (`--dry-run`)."""
+    summary = ScanSummary()
+    due = DelayWatch.objects.filter(due_at__lte=now)
+    for stage, count in _stage_counts(due):
+        summary.by_stage[stage] = count
+        summary.due += count
+    return summary, list(due.order_by("due_at", "pk")[:limit])
+
+
+def scan_delays(
+    now: datetime.datetime,
+    enqueue: Enqueue,
+    batch_size: int = 1000,
+    on_batch: Callable[[int], None] | None = None,
+) -> ScanSummary:
+    summary = ScanSummary()
+    while claimed := _process_batch(now, enqueue, batch_size, summary):
+        if on_batch:
+            on_batch(claimed)
+    return summary
+
+
+def _process_batch(now: datetime.datetime, enqueue: Enqueue, batch_size: int, summary: ScanSummary) -> int:
+    with transaction.atomic():
+        claimed_stages, created_stages = _claim_batch(now, batch_size)
+        created = [pk for pk, _ in created_stages]
+        if created:
+            transaction.on_commit(lambda: enqueue(created))
+    summary.due += len(claimed_stages)
+    summary.queued += len(created)
+    summary.already_noticed += len(claimed_stages) - len(created)
+    summary.notice_ids.extend(created)
+    summary.by_stage.update(claimed_stages)
+    summary.queued_by_stage.update(stage for _, stage in created_stages)
+    return len(claimed_stages)
+
+
+def _claim_batch(now: datetime.datetime, batch_size: int) -> tuple[list[str], list[tuple[int, str]]]:
+    """In one statement: lock up to `batch_size` due rows (skipping rows another scan holds), delete them,
+    and insert a pending notice for each (order, stage) that has none. Returns the stages of the claimed rows
+    and the ids and stages of the new notices."""
+    watch = DelayWatch._meta.db_table
+    notice = DelayNotice._meta.db_table
+    sql = f"""
+        WITH claimed AS (
+            SELECT id FROM {watch} WHERE due_at <= %(now)s ORDER BY due_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+        ), removed AS (
+            DELETE FROM {watch} AS watch USING claimed WHERE watch.id = claimed.id
+            RETURNING watch.order_id, watch.order_number, watch.stage, watch.due_at
+        ), inserted AS (
+            INSERT INTO {notice} (order_id, order_number, stage, status, due_at, created_at, updated_at,
+                                  attempts, recipient, language_code, message_id, provider_message_id,
+                                  failure_reason, claimed_by)
+            SELECT order_id, order_number, stage, %(pending)s, due_at, %(now)s, %(now)s, 0, '', '', '', '', '', ''
+            FROM removed
+            ON CONFLICT (order_id, stage) DO NOTHING
+            RETURNING id, stage
+        )
+        SELECT stage, NULL, NULL FROM removed UNION ALL SELECT NULL, id, stage FROM inserted
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"now": now, "limit": batch_size, "pending": DelayNoticeStatus.PENDING.value})
+        rows = cursor.fetchall()
+    claimed = [stage for stage, _, _ in rows if stage is not None]
+    return claimed, [(pk, stage) for _, pk, stage in rows if pk is not None]
+
+
+def _stage_counts(queryset) -> list[tuple[str, int]]:
+
+    return list(queryset.values_list("stage").annotate(count=Count("pk")).order_by("stage"))
