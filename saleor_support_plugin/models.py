@@ -13,8 +13,6 @@ class DelayStage(models.TextChoices):
     NOT_SHIPPED = "not_shipped", "Not shipped within the handling time"
     DELIVERY_OVERDUE = "delivery_overdue", "Shipment past its promised delivery date"
     APPROVAL_PENDING = "approval_pending", "Fulfillment waiting for approval too long"
-    # Not an email: a support case opened for an order still late this many days after it became late.
-    ESCALATION = "escalation", "Still late: support case opened"
 
 
 class DelayWatch(models.Model):
@@ -44,21 +42,12 @@ class DelayWatch(models.Model):
 DelayNoticeStatus = DeliveryStatus
 
 
-class DelayNotice(models.Model):
-    """One notice per order and stage. The unique constraint is what makes a second email impossible,
-    whatever retries, duplicated hooks or concurrent scans do."""
+class RecordedEmail(models.Model):
+    """An email recorded before it is sent, and where its sending stands (email/delivery.py)."""
 
-    order_id = models.UUIDField()
-    order_number = models.CharField(max_length=32, blank=True)
-    stage = models.CharField(max_length=32, choices=DelayStage.choices)
-    status = models.CharField(max_length=16, choices=DelayNoticeStatus.choices, default=DelayNoticeStatus.PENDING)
-    due_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     recipient = models.EmailField(blank=True)
-    language_code = models.CharField(max_length=35, blank=True)
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
     message_id = models.CharField(max_length=255, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     failure_reason = models.TextField(blank=True)
@@ -67,6 +56,23 @@ class DelayNotice(models.Model):
     claimed_by = models.CharField(max_length=255, blank=True)
     # When a transient failure's retry is due; the periodic scan re-queues a retry that never came.
     retry_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DelayNotice(RecordedEmail):
+    """One notice per order and stage. The unique constraint is what makes a second email impossible,
+    whatever retries, duplicated hooks or concurrent scans do."""
+
+    order_id = models.UUIDField()
+    order_number = models.CharField(max_length=32, blank=True)
+    stage = models.CharField(max_length=32, choices=DelayStage.choices)
+    due_at = models.DateTimeField()
+    language_code = models.CharField(max_length=35, blank=True)
     case = models.ForeignKey(
         "SupportCase", null=True, blank=True, related_name="delay_notices", on_delete=models.SET_NULL
     )
@@ -233,6 +239,19 @@ class CaseTrigger(models.Model):
         return f"{self.order_id} {self.key}"
 
 
+class EscalationWatch(models.Model):
+    """A late order waiting for its support case: one row per order, due `case_after_late_days` business days
+    after the order became late (cases/escalation.py). The scan reads only rows whose `due_at` has passed."""
+
+    order_id = models.UUIDField(unique=True)
+    order_number = models.CharField(max_length=32, blank=True)
+    due_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.order_id} case due {self.due_at:%Y-%m-%d %H:%M}"
+
+
 class CaseEmailKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the customer"
     REPLY = "reply", "Staff reply to the customer"
@@ -240,7 +259,7 @@ class CaseEmailKind(models.TextChoices):
     RESOLVED = "resolved", "Case resolved, to the customer"
 
 
-class CaseEmail(models.Model):
+class CaseEmail(RecordedEmail):
     """One email about a case, recorded before it is sent; `dedupe_key` makes a second one impossible."""
 
     case = models.ForeignKey(SupportCase, related_name="emails", on_delete=models.CASCADE)
@@ -250,18 +269,6 @@ class CaseEmail(models.Model):
     )
     kind = models.CharField(max_length=24, choices=CaseEmailKind.choices)
     dedupe_key = models.CharField(max_length=128, unique=True)
-    recipient = models.EmailField(blank=True)
-    status = models.CharField(max_length=16, choices=DelayNoticeStatus.choices, default=DelayNoticeStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    message_id = models.CharField(max_length=255, blank=True)
-    provider_message_id = models.CharField(max_length=255, blank=True)
-    failure_reason = models.TextField(blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=255, blank=True)
-    retry_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -332,52 +332,24 @@ class SupportPlugin(BasePlugin):
         transaction.on_commit(lambda: enqueue_order_change(str(order_id)))
         return previous_value
 
-    def order_created(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+    def _order_changed(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
         return self._watch(order.pk, previous_value)
 
-    def order_confirmed(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
-        return self._watch(order.pk, previous_value)
+    def _fulfillment_changed(
+        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
+    ) -> Any:
+        return self._watch(fulfillment.order_id, previous_value)
 
-    def order_fully_paid(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
-        return self._watch(order.pk, previous_value)
-
-    def order_updated(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
-        return self._watch(order.pk, previous_value)
-
-    def order_cancelled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
-        return self._watch(order.pk, previous_value)
-
-    def order_expired(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
-        return self._watch(order.pk, previous_value)
-
-    def order_fulfilled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
-        return self._watch(order.pk, previous_value)
+    # Saleor calls each hook by name (passing `previous_value` by keyword); every one reports a changed order.
+    order_created = order_confirmed = order_fully_paid = order_updated = _order_changed
+    order_cancelled = order_expired = order_fulfilled = order_refunded = _order_changed
+    fulfillment_created = fulfillment_approved = fulfillment_canceled = _fulfillment_changed
+    fulfillment_metadata_updated = _fulfillment_changed
 
     def order_bulk_created(self, orders: list[Order], previous_value: Any) -> Any:
         for order in orders:
             self._watch(order.pk, previous_value)
         return previous_value
-
-    def fulfillment_created(
-        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
-    ) -> Any:
-        return self._watch(fulfillment.order_id, previous_value)
-
-    def fulfillment_approved(
-        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
-    ) -> Any:
-        return self._watch(fulfillment.order_id, previous_value)
-
-    def fulfillment_canceled(
-        self, fulfillment: Fulfillment, *args: Any, previous_value: Any = None, **kwargs: Any
-    ) -> Any:
-        return self._watch(fulfillment.order_id, previous_value)
-
-    def fulfillment_metadata_updated(self, fulfillment: Fulfillment, previous_value: Any) -> Any:
-        return self._watch(fulfillment.order_id, previous_value)
-
-    def order_refunded(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
-        return self._watch(order.pk, previous_value)
 
     def customer_deleted(self, customer: User, previous_value: Any, webhooks: Any = None) -> Any:
         # No `self.active` check needed here: Saleor calls hooks of active plugins only.

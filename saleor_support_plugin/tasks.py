@@ -25,7 +25,7 @@ from saleor_support_plugin.cases.service import anonymize_customer_cases, escala
 from saleor_support_plugin.core.runtime import load_runtime
 from saleor_support_plugin.delays.notices import deliver_delay_notice
 from saleor_support_plugin.delays.order_changes import handle_order_change, reconcile_order_changes
-from saleor_support_plugin.delays.scan import recover_deliveries, scan_delays
+from saleor_support_plugin.delays.scan import open_cases_for_late_orders, recover_deliveries, scan_delays
 from saleor_support_plugin.email.delivery import Delivery
 from saleor_support_plugin.host.saleor_compat import allow_writer
 from saleor_support_plugin.models import CaseEmail, DelayNotice
@@ -186,17 +186,19 @@ def scan_delays_task() -> None:
     now = timezone.now()
     reconciled = reconcile_order_changes(runtime, now)
     summary = scan_delays(now, enqueue_notice_delivery)
+    cases_opened = open_cases_for_late_orders(runtime, now)
     recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
     escalated = escalate_overdue_cases(now)
     submissions.forget_old(now)
-    if summary.due or escalated or recovered.requeued or recovered.interrupted:
+    if summary.due or cases_opened or escalated or recovered.requeued or recovered.interrupted:
         logger.info(
-            "Support scan: %s changed orders read again, %s delays due, %s notice emails and %s escalations "
-            "queued, %s cases escalated, %s lost emails queued again, %s interrupted mid-send (not resent).",
+            "Support scan: %s changed orders read again, %s delays due, %s notice emails queued, %s cases opened "
+            "for orders still late, %s cases escalated, %s lost emails queued again, %s interrupted mid-send "
+            "(not resent).",
             reconciled,
             summary.due,
-            summary.queued_emails,
-            summary.queued_escalations,
+            summary.queued,
+            cases_opened,
             escalated,
             recovered.requeued,
             recovered.interrupted,

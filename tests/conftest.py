@@ -12,6 +12,7 @@ import requests
 from anymail.exceptions import AnymailRequestsAPIError
 
 import tests.celery_app  # noqa: F401 - makes the eager test Celery app the default one
+from saleor_support_plugin.cases.service import Actor
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import (
     FULFILLMENT_FULFILLED,
@@ -21,7 +22,12 @@ from saleor_support_plugin.core.orders import (
     OrderSnapshot,
 )
 from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.models import AuthorType
 from tests.order_store import CURRENT, InMemoryOrders
+
+# Who writes on the cases of the Saleor-free tests.
+CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
+AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 
 # Monday 2026-11-02 10:00 UTC: a fixed, ordinary business day.
 MONDAY = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)

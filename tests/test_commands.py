@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import replace
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from saleor_support_plugin.core.business_days import BusinessCalendar
 from saleor_support_plugin.delays.order_changes import handle_order_change
-from saleor_support_plugin.models import DelayNotice, DelayWatch
+from saleor_support_plugin.models import DelayNotice, DelayWatch, SupportCase
 from tests.conftest import make_order
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +39,16 @@ def test_backfill_then_scan(shop, runtime, django_capture_on_commit_callbacks):
 
     out, _ = run("support_scan_delays", "--dry-run")
     assert "Due: 3 (not_shipped: 3)." in out
-    assert "Notice emails would be queued: 3; escalations to a support case would be queued: 0" in out
+    assert "Notice emails would be queued: 3; already handled before: 0." in out
+    assert "Late orders due for a support case (opened if still late): 0." in out
     assert f"order #{shop[0].number}: not_shipped" in out
     assert DelayNotice.objects.count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):
         out, err = run("support_scan_delays")
     assert "Due: 3 (not_shipped: 3)." in out
-    assert "Notice emails queued: 3; escalations to a support case queued: 0; already handled before: 0." in out
+    assert "Notice emails queued: 3; already handled before: 0." in out
+    assert "Support cases opened for orders still late: 0." in out
     assert "Emails queued again (their task was lost): 0; interrupted mid-send (not resent" in out
     assert "Overdue support cases escalated: 0." in out
     assert "3/3" in err
@@ -73,13 +76,17 @@ def test_dry_run_shows_due_times_in_the_store_zone(orders, use_settings):
     assert f"order #{order.number}: not_shipped, due November 5, 2026, 12:00 AM CET" in out
 
 
-def test_scan_reports_notice_emails_and_escalations_apart(shop, runtime, django_capture_on_commit_callbacks):
-    """Three late orders, two also due for escalation to a case: 3 emails and 2 cases, not "5 notices"."""
-    run("support_backfill")
-    now = timezone.now()
+def test_scan_reports_notice_emails_and_cases_for_late_orders_apart(shop, use_settings):
+    """Three late orders, two also late long enough for a case: 3 emails and 2 cases, not "5 notices"."""
+    runtime = use_settings(case_after_late_days=10)  # the other late order became late 12 days ago
+    long_late = timezone.now() - datetime.timedelta(days=30)
     for order in shop[:2]:
-        DelayWatch.objects.create(order_id=order.id, order_number=order.number, stage="escalation", due_at=now)
-    with django_capture_on_commit_callbacks(execute=False):  # what is queued, not what the tasks then do
-        out, _ = run("support_scan_delays")
-    assert "Due: 5 (escalation: 2, not_shipped: 3)." in out
-    assert "Notice emails queued: 3; escalations to a support case queued: 2; already handled before: 0." in out
+        runtime.gateway.orders[order.id] = replace(order, paid_at=long_late)
+    run("support_backfill")
+    out, _ = run("support_scan_delays", "--dry-run")
+    assert "Due: 3 (not_shipped: 3)." in out
+    assert "Late orders due for a support case (opened if still late): 2." in out
+    out, _ = run("support_scan_delays")
+    assert "Notice emails queued: 3; already handled before: 0." in out
+    assert "Support cases opened for orders still late: 2." in out
+    assert set(SupportCase.objects.values_list("order_id", flat=True)) == {order.id for order in shop[:2]}

@@ -11,7 +11,7 @@ import datetime
 from anymail.message import AnymailMessage
 from django.db import transaction
 
-from saleor_support_plugin.cases.triggers import delay_trigger, fire_trigger, record_notice_on_case
+from saleor_support_plugin.cases.triggers import record_notice_on_case
 from saleor_support_plugin.core.orders import OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.delays.notice_email import build_delay_notice_message
@@ -35,8 +35,6 @@ def _deliver(notice: DelayNotice, runtime: SupportRuntime, now: datetime.datetim
         return order_or_outcome
     order = order_or_outcome
     stage = DelayStage(notice.stage)
-    if stage is DelayStage.ESCALATION:
-        return _escalate(notice, order, runtime)
     sent = send(
         notice,
         lambda: build_delay_notice_message(order, stage, runtime.settings, now, notice.pk),
@@ -65,24 +63,9 @@ def _order_still_late(notice: DelayNotice, runtime: SupportRuntime, now: datetim
         return Delivery.REWATCHED
     if check.verdict is Verdict.NOT_APPLICABLE:
         return finish(notice, DelayNoticeStatus.SKIPPED, f"No longer late (order status: {order.status}).")
-    if not order.email and notice.stage != DelayStage.ESCALATION:
+    if not order.email:
         return finish(notice, DelayNoticeStatus.SKIPPED, "The order has no email address.")
     return order
-
-
-def _escalate(notice: DelayNotice, order: OrderSnapshot, runtime: SupportRuntime) -> Delivery:
-    days = runtime.settings.case_after_late_days
-    trigger = delay_trigger(order, f"still not shipped or delivered {days} business days after it became late", "age")
-    with transaction.atomic():
-        case = fire_trigger(order, trigger, runtime.settings)
-        notice.case = case
-        notice.status = DelayNoticeStatus.ESCALATED
-        notice.save(update_fields=["case", "status", "updated_at"])
-        if case is not None:
-            runtime.gateway.record_timeline_event(
-                order.id, f"Support case #{case.pk} opened: the order is still late.", {"case_id": case.pk}
-            )
-    return Delivery.ESCALATED
 
 
 def _record_sent(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from saleor_support_plugin.core import constants as c
@@ -11,7 +12,8 @@ from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import FULFILLMENT_FULFILLED, FULFILLMENT_WAITING_FOR_APPROVAL, OrderSnapshot
 from saleor_support_plugin.models import DelayStage
 
-CUSTOMER_STAGES = (DelayStage.NOT_SHIPPED, DelayStage.DELIVERY_OVERDUE, DelayStage.APPROVAL_PENDING)
+# Every stage is a notice to the customer (an order that stays late gets a support case: cases/escalation.py).
+CUSTOMER_STAGES = tuple(DelayStage)
 
 
 class Verdict(enum.Enum):
@@ -26,40 +28,48 @@ class StageCheck:
     due_at: datetime.datetime | None = None
 
 
+@dataclass(frozen=True)
+class Lateness:
+    """An order's due dates, each rule evaluated once: the stages whose notice is switched on, and the moment
+    the order became late to ship or deliver (whichever notices are switched on), from which a case opens."""
+
+    dues: dict[DelayStage, datetime.datetime]
+    late_since: datetime.datetime | None
+
+
+def assess(order: OrderSnapshot, settings: SupportSettings) -> Lateness:
+    if not order.is_watched:
+        return Lateness({}, None)
+    all_dues = {stage: rule(order, settings) for stage, rule in STAGE_RULES.items()}
+    dues = {stage: due for stage, due in all_dues.items() if due is not None and is_switched_on(stage, settings)}
+    shipping = (all_dues[DelayStage.NOT_SHIPPED], all_dues[DelayStage.DELIVERY_OVERDUE])
+    return Lateness(dues, min((due for due in shipping if due is not None), default=None))
+
+
 def due_dates(order: OrderSnapshot, settings: SupportSettings) -> dict[DelayStage, datetime.datetime]:
     """Every stage the order can still run late on, with the moment it becomes late."""
-    if not order.is_watched:
-        return {}
-    candidates = {
-        DelayStage.NOT_SHIPPED: not_shipped_due(order, settings) if settings.notify_not_shipped else None,
-        DelayStage.DELIVERY_OVERDUE: (
-            delivery_overdue_due(order, settings) if settings.notify_delivery_overdue else None
-        ),
-        DelayStage.APPROVAL_PENDING: (
-            approval_pending_due(order, settings) if settings.notify_approval_pending else None
-        ),
-    }
-    dues = {stage: due for stage, due in candidates.items() if due is not None}
-    escalation = escalation_due(order, settings)
-    if escalation is not None:
-        dues[DelayStage.ESCALATION] = escalation
-    return dues
+    return assess(order, settings).dues
 
 
-def escalation_due(order: OrderSnapshot, settings: SupportSettings) -> datetime.datetime | None:
-    """An order not shipped or not delivered `case_after_late_days` business days after it became late."""
-    if not settings.case_after_late_days:
-        return None
-    late_since = [due for due in (not_shipped_due(order, settings), delivery_overdue_due(order, settings)) if due]
-    if not late_since:
-        return None
-    return settings.calendar.deadline_after(min(late_since), settings.case_after_late_days)
+def late_since(order: OrderSnapshot, settings: SupportSettings) -> datetime.datetime | None:
+    """When the order became (or will become) late to ship or to deliver; None if it cannot be late."""
+    return assess(order, settings).late_since
+
+
+def is_switched_on(stage: DelayStage, settings: SupportSettings) -> bool:
+    return {
+        DelayStage.NOT_SHIPPED: settings.notify_not_shipped,
+        DelayStage.DELIVERY_OVERDUE: settings.notify_delivery_overdue,
+        DelayStage.APPROVAL_PENDING: settings.notify_approval_pending,
+    }[stage]
 
 
 def check_stage(
     order: OrderSnapshot, stage: DelayStage, settings: SupportSettings, now: datetime.datetime
 ) -> StageCheck:
-    due = due_dates(order, settings).get(stage)
+    """Whether the order is late on this one stage now (only this stage's rule is evaluated)."""
+    applies = order.is_watched and is_switched_on(stage, settings)
+    due = STAGE_RULES[stage](order, settings) if applies else None
     if due is None:
         return StageCheck(Verdict.NOT_APPLICABLE)
     if due > now:
@@ -106,6 +116,14 @@ def approval_pending_due(order: OrderSnapshot, settings: SupportSettings) -> dat
     waiting = order.fulfillments_in(FULFILLMENT_WAITING_FOR_APPROVAL)
     wait = datetime.timedelta(hours=settings.approval_wait_hours)
     return min((fulfillment.created_at + wait for fulfillment in waiting), default=None)
+
+
+StageRule = Callable[[OrderSnapshot, SupportSettings], datetime.datetime | None]
+STAGE_RULES: dict[DelayStage, StageRule] = {
+    DelayStage.NOT_SHIPPED: not_shipped_due,
+    DelayStage.DELIVERY_OVERDUE: delivery_overdue_due,
+    DelayStage.APPROVAL_PENDING: approval_pending_due,
+}
 
 
 def revised_estimate(settings: SupportSettings, now: datetime.datetime) -> datetime.date:

@@ -1,4 +1,5 @@
-"""The periodic scan: turn watchlist rows whose due time has passed into queued delay notices.
+"""The periodic scan: turn watchlist rows whose due time has passed into queued delay notices, and open the
+support case of orders that stay late (`open_cases_for_late_orders`).
 
 It reads only due rows (an index range scan on `due_at`), in batches, each batch claimed with
 `FOR UPDATE SKIP LOCKED` so that two scans running at once never take the same row. A notice row is inserted
@@ -19,7 +20,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count
 
-from saleor_support_plugin.delays.rules import DelayStage
+from saleor_support_plugin.cases.escalation import escalate_late_orders
+from saleor_support_plugin.core.runtime import SupportRuntime
+from saleor_support_plugin.delays.rules import late_since
 from saleor_support_plugin.email.delivery import find_interrupted, requeue_stale
 from saleor_support_plugin.models import CaseEmail, DelayNotice, DelayNoticeStatus, DelayWatch
 
@@ -29,20 +32,10 @@ Enqueue = Callable[[list[int]], None]
 @dataclass
 class ScanSummary:
     due: int = 0
-    queued: int = 0  # notice rows queued: emails and escalations
+    queued: int = 0  # notice emails queued
     already_noticed: int = 0
     by_stage: Counter[str] = field(default_factory=Counter)
-    queued_by_stage: Counter[str] = field(default_factory=Counter)
     notice_ids: list[int] = field(default_factory=list)
-
-    @property
-    def queued_escalations(self) -> int:
-        """Queued rows that open a support case instead of sending an email."""
-        return self.queued_by_stage[DelayStage.ESCALATION]
-
-    @property
-    def queued_emails(self) -> int:
-        return self.queued - self.queued_escalations
 
 
 @dataclass
@@ -77,6 +70,12 @@ def recover_deliveries(
     return summary
 
 
+def open_cases_for_late_orders(runtime: SupportRuntime, now: datetime.datetime) -> int:
+    """The support case of every order still late `case_after_late_days` business days after it became late
+    (cases/escalation.py), lateness judged by these rules; returns how many cases opened."""
+    return escalate_late_orders(runtime, now, late_since)
+
+
 def count_due(now: datetime.datetime) -> int:
     return DelayWatch.objects.filter(due_at__lte=now).count()
 
@@ -106,8 +105,7 @@ def scan_delays(
 
 def _process_batch(now: datetime.datetime, enqueue: Enqueue, batch_size: int, summary: ScanSummary) -> int:
     with transaction.atomic():
-        claimed_stages, created_stages = _claim_batch(now, batch_size)
-        created = [pk for pk, _ in created_stages]
+        claimed_stages, created = _claim_batch(now, batch_size)
         if created:
             transaction.on_commit(lambda: enqueue(created))
     summary.due += len(claimed_stages)
@@ -115,14 +113,13 @@ def _process_batch(now: datetime.datetime, enqueue: Enqueue, batch_size: int, su
     summary.already_noticed += len(claimed_stages) - len(created)
     summary.notice_ids.extend(created)
     summary.by_stage.update(claimed_stages)
-    summary.queued_by_stage.update(stage for _, stage in created_stages)
     return len(claimed_stages)
 
 
-def _claim_batch(now: datetime.datetime, batch_size: int) -> tuple[list[str], list[tuple[int, str]]]:
+def _claim_batch(now: datetime.datetime, batch_size: int) -> tuple[list[str], list[int]]:
     """In one statement: lock up to `batch_size` due rows (skipping rows another scan holds), delete them,
     and insert a pending notice for each (order, stage) that has none. Returns the stages of the claimed rows
-    and the ids and stages of the new notices."""
+    and the ids of the new notices."""
     watch = DelayWatch._meta.db_table
     notice = DelayNotice._meta.db_table
     sql = f"""
@@ -138,15 +135,15 @@ def _claim_batch(now: datetime.datetime, batch_size: int) -> tuple[list[str], li
             SELECT order_id, order_number, stage, %(pending)s, due_at, %(now)s, %(now)s, 0, '', '', '', '', '', ''
             FROM removed
             ON CONFLICT (order_id, stage) DO NOTHING
-            RETURNING id, stage
+            RETURNING id
         )
-        SELECT stage, NULL, NULL FROM removed UNION ALL SELECT NULL, id, stage FROM inserted
+        SELECT stage, NULL FROM removed UNION ALL SELECT NULL, id FROM inserted
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {"now": now, "limit": batch_size, "pending": DelayNoticeStatus.PENDING.value})
         rows = cursor.fetchall()
-    claimed = [stage for stage, _, _ in rows if stage is not None]
-    return claimed, [(pk, stage) for _, pk, stage in rows if pk is not None]
+    claimed = [stage for stage, _ in rows if stage is not None]
+    return claimed, [pk for _, pk in rows if pk is not None]
 
 
 def _stage_counts(queryset) -> list[tuple[str, int]]:

@@ -8,52 +8,54 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from saleor_support_plugin.cases.escalation import forget_escalation, watch_escalations
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.delays.rules import due_dates
+from saleor_support_plugin.delays.rules import Lateness, assess
 from saleor_support_plugin.models import DelayNotice, DelayWatch
 
 
 def refresh_watches(orders: Iterable[OrderSnapshot], settings: SupportSettings) -> int:
-    """Make the watchlist rows of these orders match their due dates; return how many rows now exist.
-
-    A stage that already has a notice is never watched again. Three queries for any number of orders.
-    """
-    orders = list(orders)
-    if not orders:
+    """Make the watchlist rows of these orders, and their escalation to a case, match their due dates (each
+    order's lateness evaluated once); return how many rows now exist. A fixed number of queries for any number
+    of orders."""
+    assessed = [(order, assess(order, settings)) for order in orders]
+    if not assessed:
         return 0
-    order_ids = [order.id for order in orders]
+    with transaction.atomic():
+        rows = _refresh_stages(assessed)
+        return rows + watch_escalations([(order, lateness.late_since) for order, lateness in assessed], settings)
+
+
+def _refresh_stages(assessed: list[tuple[OrderSnapshot, Lateness]]) -> int:
+    """A stage that already has a notice is never watched again."""
+    order_ids = [order.id for order, _ in assessed]
     noticed = set(DelayNotice.objects.filter(order_id__in=order_ids).values_list("order_id", "stage"))
     wanted = [
         DelayWatch(order_id=order.id, order_number=order.number, stage=stage, due_at=due)
-        for order in orders
-        for stage, due in due_dates(order, settings).items()
+        for order, lateness in assessed
+        for stage, due in lateness.dues.items()
         if (order.id, stage) not in noticed
     ]
     wanted_keys = {(row.order_id, row.stage) for row in wanted}
-    with transaction.atomic():
-        stale = [
-            pk
-            for pk, order_id, stage in DelayWatch.objects.filter(order_id__in=order_ids).values_list(
-                "pk", "order_id", "stage"
-            )
-            if (order_id, stage) not in wanted_keys
-        ]
-        if stale:
-            DelayWatch.objects.filter(pk__in=stale).delete()
-        if wanted:
-            DelayWatch.objects.bulk_create(
-                wanted,
-                update_conflicts=True,
-                unique_fields=["order_id", "stage"],
-                update_fields=["due_at", "order_number", "updated_at"],
-            )
+    existing = DelayWatch.objects.filter(order_id__in=order_ids).values_list("pk", "order_id", "stage")
+    stale = [pk for pk, order_id, stage in existing if (order_id, stage) not in wanted_keys]
+    if stale:
+        DelayWatch.objects.filter(pk__in=stale).delete()
+    if wanted:
+        DelayWatch.objects.bulk_create(
+            wanted,
+            update_conflicts=True,
+            unique_fields=["order_id", "stage"],
+            update_fields=["due_at", "order_number", "updated_at"],
+        )
     return len(wanted)
 
 
 def forget_order(order_id: uuid.UUID) -> None:
     DelayWatch.objects.filter(order_id=order_id).delete()
+    forget_escalation(order_id)
 
 
 def backfill_watchlist(

@@ -39,8 +39,6 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Not sent"
-    # A delay notice that opened a support case instead of sending an email.
-    ESCALATED = "escalated", "Support case opened"
     # Claimed, then its worker died before recording the outcome: the provider may have accepted it, so it
     # is never sent again; staff see it as not sent.
     INTERRUPTED = "interrupted", "Interrupted mid-send"
@@ -75,7 +73,6 @@ class Delivery(enum.Enum):
     SKIPPED = "skipped"
     REWATCHED = "rewatched"
     NOT_CLAIMED = "not_claimed"
-    ESCALATED = "escalated"
 
 
 @contextmanager

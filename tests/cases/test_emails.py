@@ -11,7 +11,6 @@ from saleor_support_plugin.cases.email_message import build_case_email
 from saleor_support_plugin.cases.emails import deliver_case_email
 from saleor_support_plugin.cases.reply_tokens import make_token, read_token
 from saleor_support_plugin.cases.service import (
-    Actor,
     CaseOrder,
     add_message,
     open_case,
@@ -21,12 +20,11 @@ from saleor_support_plugin.cases.service import (
 from saleor_support_plugin.core.business_days import BusinessCalendar
 from saleor_support_plugin.core.config import CustomTemplate
 from saleor_support_plugin.email.delivery import Delivery
-from saleor_support_plugin.models import AuthorType, CaseChannel, CaseEmail, CaseEmailKind, CaseStatus
+from saleor_support_plugin.models import CaseChannel, CaseEmail, CaseEmailKind, CaseStatus
+from tests.conftest import AGENT, CUSTOMER
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
-AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 ORDER = CaseOrder(id=uuid.uuid4(), number="1042", email="jane@example.com", language_code="de")
 
 

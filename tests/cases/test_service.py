@@ -10,7 +10,6 @@ from saleor_support_plugin.cases.service import (
     BODY_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
     SYSTEM,
-    Actor,
     CaseError,
     CaseOrder,
     add_message,
@@ -33,11 +32,10 @@ from saleor_support_plugin.models import (
     CaseStatus,
     SupportCase,
 )
+from tests.conftest import AGENT, CUSTOMER
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
-AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 ORDER = CaseOrder(id=uuid.uuid4(), number="1042", email="jane@example.com", channel_slug="default", customer_id=7)
 
 

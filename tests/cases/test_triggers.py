@@ -2,7 +2,6 @@ import datetime
 from dataclasses import replace
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from saleor_support_plugin.cases.triggers import detect_triggers, fire_triggers
@@ -11,14 +10,7 @@ from saleor_support_plugin.delays.notices import Delivery, deliver_delay_notice
 from saleor_support_plugin.delays.order_changes import handle_order_change
 from saleor_support_plugin.delays.rules import DelayStage
 from saleor_support_plugin.delays.scan import scan_delays
-from saleor_support_plugin.models import (
-    CaseCategory,
-    CaseChannel,
-    CaseTrigger,
-    DelayNotice,
-    DelayNoticeStatus,
-    SupportCase,
-)
+from saleor_support_plugin.models import CaseCategory, CaseChannel, CaseTrigger, DelayNotice, SupportCase
 from tests.conftest import MONDAY, make_order, shipped
 
 pytestmark = pytest.mark.django_db
@@ -80,22 +72,6 @@ def late_order_with_sent_notice(orders, runtime, **overrides):
     for notice_id in summary.notice_ids:
         deliver_delay_notice(notice_id, runtime, timezone.now())
     return order
-
-
-def test_an_order_still_late_after_the_configured_days_gets_a_case_and_no_extra_email(orders, use_settings):
-    runtime = use_settings(case_after_late_days=3)
-    order = late_order_with_sent_notice(orders, runtime)
-    assert len(mail.outbox) == 1  # the not-shipped notice; escalation sends no email
-    case = SupportCase.objects.get()
-    assert case.category == CaseCategory.SHIPPING_DELAY
-    assert "still not shipped or delivered 3 business days after it became late" in case.messages.first().body
-    escalation = DelayNotice.objects.get(stage=DelayStage.ESCALATION)
-    assert escalation.status == DelayNoticeStatus.ESCALATED
-    assert escalation.case == case
-    # The customer notice is recorded on the case.
-    assert DelayNotice.objects.get(stage=DelayStage.NOT_SHIPPED).case == case
-    assert orders.timeline[-1][1] == f"Support case #{case.pk} opened: the order is still late."
-    assert order.id == case.order_id
 
 
 def test_the_second_delay_stage_opens_a_case(orders, runtime):

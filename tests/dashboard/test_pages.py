@@ -3,15 +3,13 @@ import uuid
 
 import pytest
 
-from saleor_support_plugin.cases.service import Actor, CaseError, CaseOrder, add_message, open_case
+from saleor_support_plugin.cases.service import CaseError, CaseOrder, add_message, open_case
 from saleor_support_plugin.dashboard import actions, pages
-from saleor_support_plugin.models import AuthorType, CaseCategory, CaseChannel, CaseStatus, SupportCase
-from tests.conftest import MONDAY, make_order
+from saleor_support_plugin.models import CaseCategory, CaseChannel, CaseStatus, SupportCase
+from tests.conftest import AGENT, CUSTOMER, MONDAY, make_order
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
-AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 HOUR = datetime.timedelta(hours=1)
 
 

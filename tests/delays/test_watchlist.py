@@ -6,7 +6,7 @@ import pytest
 from saleor_support_plugin.delays.order_changes import handle_order_change
 from saleor_support_plugin.delays.rules import DelayStage
 from saleor_support_plugin.delays.watchlist import backfill_watchlist, refresh_watches
-from saleor_support_plugin.models import DelayNotice, DelayWatch
+from saleor_support_plugin.models import DelayNotice, DelayWatch, EscalationWatch
 from tests.conftest import MONDAY, make_order, shipped
 
 pytestmark = pytest.mark.django_db
@@ -59,13 +59,19 @@ def test_cancelled_or_deleted_orders_leave_the_watchlist(orders, runtime):
     assert watched(other.id) == {}
 
 
-def test_refresh_uses_three_queries_for_any_number_of_orders(support_settings, django_assert_max_num_queries):
+@pytest.mark.parametrize("case_after_late_days", [None, 3])
+def test_refresh_uses_a_fixed_number_of_queries_for_any_number_of_orders(
+    support_settings, case_after_late_days, django_assert_max_num_queries
+):
+    settings = replace(support_settings, case_after_late_days=case_after_late_days)
     batch = [make_order() for _ in range(50)]
-    refresh_watches(batch[:1], support_settings)
-    # noticed stages, existing rows, upsert (+ savepoint bookkeeping of the atomic block)
-    with django_assert_max_num_queries(5):
-        refresh_watches(batch, support_settings)
+    refresh_watches(batch[:1], settings)
+    # noticed stages, existing rows, upsert; orders escalated before, stale escalation rows, upsert (+ the
+    # atomic block's savepoint bookkeeping)
+    with django_assert_max_num_queries(8):
+        refresh_watches(batch, settings)
     assert DelayWatch.objects.count() == 50
+    assert EscalationWatch.objects.count() == (50 if case_after_late_days else 0)
 
 
 def test_backfill_reads_recent_open_orders_in_batches(orders, runtime):

@@ -29,7 +29,7 @@ import requests
 from botocore.stub import Stubber
 from django.core.exceptions import ValidationError
 
-from saleor_support_plugin.cases.service import Actor, add_message, open_case, update_case
+from saleor_support_plugin.cases.service import add_message, open_case, update_case
 from saleor_support_plugin.core import constants as c
 from saleor_support_plugin.core.config import DEFAULTS
 from saleor_support_plugin.core.orders import (
@@ -43,7 +43,6 @@ from saleor_support_plugin.delays.notices import Delivery, deliver_delay_notice
 from saleor_support_plugin.delays.rules import CUSTOMER_STAGES
 from saleor_support_plugin.host.configuration import validate_configuration
 from saleor_support_plugin.models import (
-    AuthorType,
     CaseChannel,
     CaseEmail,
     CaseEmailKind,
@@ -51,13 +50,11 @@ from saleor_support_plugin.models import (
     DelayNotice,
     SupportCase,
 )
-from tests.conftest import MONDAY, make_order
+from tests.conftest import AGENT, CUSTOMER, MONDAY, make_order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailWarning")]
 
 NOW = MONDAY + datetime.timedelta(days=14)
-CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
-AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 SUBJECT = "Where's my order & invoice?"
 CUSTOMER_TEXT = "My parcel <b>never</b> came & I'm worried."
 REPLY_TEXT = "It ships <today> & arrives Friday."

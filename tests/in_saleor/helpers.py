@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 import graphene
 from saleor.order.models import Order, OrderEvent
@@ -60,6 +61,20 @@ def move_order_back(order: Order, days: int) -> None:
     Order.objects.filter(pk=order.pk).update(created_at=order.created_at - shift)
     for event in OrderEvent.objects.filter(order=order):
         OrderEvent.objects.filter(pk=event.pk).update(date=event.date - shift)
+
+
+def paid_days_ago_and_scanned(staff_api_client: Any, order: Order, days: int, capture_on_commit: Any) -> None:
+    """Mark the order paid through the API, pretend that was `days` ago, then let the hooks' task and the
+    periodic scan run (the emails they queue are sent)."""
+    from saleor.graphql.tests.utils import get_graphql_content
+
+    from saleor_support_plugin.tasks import order_changed_task, scan_delays_task
+
+    get_graphql_content(staff_api_client.post_graphql(MARK_AS_PAID, {"id": order_id(order)}))
+    move_order_back(order, days=days)
+    order_changed_task.delay(str(order.pk))
+    with capture_on_commit(execute=True):
+        scan_delays_task.delay()
 
 
 RETURN_PRODUCTS = """

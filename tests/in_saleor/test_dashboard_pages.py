@@ -194,38 +194,12 @@ def test_reply_note_and_status_from_the_case_page(
     case = SupportCase.objects.get()
     own_origin = "http://testserver"
 
-    reply = post(
-        client,
-        ACTION_URL,
-        token,
-        own_origin,
-        action="reply",
-        case=case.pk,
-        return_to="case",
-        body="Your parcel left today.",
-    )
-    note = post(
-        client,
-        ACTION_URL,
-        token,
-        own_origin,
-        action="note",
-        case=case.pk,
-        return_to="case",
-        body="Carrier says Tuesday.",
-    )
-    update = post(
-        client,
-        ACTION_URL,
-        token,
-        own_origin,
-        action="update",
-        case=case.pk,
-        return_to="case",
-        status="resolved",
-        priority="high",
-        assignee=str(staff_api_client.user.pk),
-    )
+    def act(action, **fields):
+        return post(client, ACTION_URL, token, own_origin, action=action, case=case.pk, return_to="case", **fields)
+
+    reply = act("reply", body="Your parcel left today.")
+    note = act("note", body="Carrier says Tuesday.")
+    update = act("update", status="resolved", priority="high", assignee=str(staff_api_client.user.pk))
 
     assert [r.status_code for r in (reply, note, update)] == [200, 200, 200]
     assert "Reply sent to the customer." in reply.content.decode()

@@ -168,6 +168,6 @@ def test_commands_backfill_and_scan_in_saleor(paid_order, django_capture_on_comm
     assert "Due: 1 (not_shipped: 1)." in capsys.readouterr().out
     with django_capture_on_commit_callbacks(execute=True):
         call_command("support_scan_delays")
-    assert "Notice emails queued: 1; escalations to a support case queued: 0" in capsys.readouterr().out
+    assert "Notice emails queued: 1; already handled before: 0." in capsys.readouterr().out
     assert len(mail.outbox) == 1
     assert paid_order.status == OrderStatus.UNFULFILLED

@@ -215,17 +215,12 @@ def test_a_reply_to_a_delay_notice_lands_on_the_orders_case(
     django_capture_on_commit_callbacks,
 ):
     from saleor_support_plugin.models import DelayNotice
-    from saleor_support_plugin.tasks import order_changed_task, scan_delays_task
 
-    from .helpers import MARK_AS_PAID, move_order_back, order_id
+    from .helpers import paid_days_ago_and_scanned
 
     monkeypatch.setattr("anymail.backends.mailgun.EmailBackend.post_to_esp", fake_mailgun_send)
     permission_group_manage_orders.user_set.add(staff_api_client.user)
-    get_graphql_content(staff_api_client.post_graphql(MARK_AS_PAID, {"id": order_id(order_with_lines)}))
-    move_order_back(order_with_lines, days=10)
-    order_changed_task.delay(str(order_with_lines.pk))
-    with django_capture_on_commit_callbacks(execute=True):
-        scan_delays_task.delay()
+    paid_days_ago_and_scanned(staff_api_client, order_with_lines, 10, django_capture_on_commit_callbacks)
     notice = DelayNotice.objects.get(status="sent")
     assert SupportCase.objects.count() == 0
 

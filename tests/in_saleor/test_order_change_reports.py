@@ -16,7 +16,7 @@ from saleor.order.models import Order
 from saleor_support_plugin.core.runtime import load_runtime
 from saleor_support_plugin.delays.order_changes import reconcile_order_changes
 from saleor_support_plugin.delays.rules import DelayStage
-from saleor_support_plugin.models import DelayWatch
+from saleor_support_plugin.models import DelayWatch, EscalationWatch
 from saleor_support_plugin.tasks import orders_changed_task, scan_delays_task
 from tests.redis_server import queued_task_args, running_redis, wait_for
 
@@ -47,10 +47,8 @@ def test_the_scan_watches_an_order_whose_report_never_reached_the_worker(
     reconcile_order_changes(load_runtime(), timezone.now() - datetime.timedelta(hours=1))  # an earlier scan
     assert DelayWatch.objects.count() == 0  # no hook's report was handled: the fixtures' orders are not watched
     scan_delays_task.delay()
-    assert set(DelayWatch.objects.values_list("order_id", "stage")) == {
-        (order_with_lines.pk, DelayStage.NOT_SHIPPED),
-        (order_with_lines.pk, DelayStage.ESCALATION),
-    }
+    assert set(DelayWatch.objects.values_list("order_id", "stage")) == {(order_with_lines.pk, DelayStage.NOT_SHIPPED)}
+    assert list(EscalationWatch.objects.values_list("order_id", flat=True)) == [order_with_lines.pk]
     assert not DelayWatch.objects.filter(order_id=draft.pk).exists()
 
 

@@ -5,11 +5,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from saleor_support_plugin.cases.escalation import count_due_escalations
 from saleor_support_plugin.cases.service import escalate_overdue_cases
 from saleor_support_plugin.core.display_time import format_customer_time
 from saleor_support_plugin.core.runtime import load_runtime
-from saleor_support_plugin.delays.rules import DelayStage
-from saleor_support_plugin.delays.scan import ScanSummary, count_due, preview_due, recover_deliveries, scan_delays
+from saleor_support_plugin.delays.scan import (
+    ScanSummary,
+    count_due,
+    open_cases_for_late_orders,
+    preview_due,
+    recover_deliveries,
+    scan_delays,
+)
 from saleor_support_plugin.management.progress import ProgressBar
 from saleor_support_plugin.tasks import enqueue_case_email_delivery, enqueue_notice_delivery
 
@@ -32,11 +39,15 @@ class Command(BaseCommand):
                 due = format_customer_time(row.due_at, runtime.settings.calendar.timezone, "en")
                 self.stdout.write(f"  order #{row.order_number or row.order_id}: {row.stage}, due {due}")
             self._report(summary, "would be queued")
+            self.stdout.write(
+                f"Late orders due for a support case (opened if still late): {count_due_escalations(now)}."
+            )
             return
         bar = ProgressBar(count_due(now), "Scanning", self.stderr)
         summary = scan_delays(now, enqueue_notice_delivery, batch_size=batch_size, on_batch=bar.advance)
         bar.close()
         self._report(summary, "queued")
+        self.stdout.write(f"Support cases opened for orders still late: {open_cases_for_late_orders(runtime, now)}.")
         recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery)
         self.stdout.write(
             f"Emails queued again (their task was lost): {recovered.requeued}; "
@@ -47,12 +58,5 @@ class Command(BaseCommand):
     def _report(self, summary: ScanSummary, verb: str) -> None:
         stages = ", ".join(f"{stage}: {count}" for stage, count in sorted(summary.by_stage.items())) or "none"
         self.stdout.write(f"Due: {summary.due} ({stages}).")
-        if verb == "queued":
-            emails, escalations = summary.queued_emails, summary.queued_escalations
-        else:
-            escalations = summary.by_stage[DelayStage.ESCALATION]
-            emails = summary.due - escalations
-        self.stdout.write(
-            f"Notice emails {verb}: {emails}; escalations to a support case {verb}: {escalations}; "
-            f"already handled before: {summary.already_noticed}."
-        )
+        emails = summary.queued if verb == "queued" else summary.due
+        self.stdout.write(f"Notice emails {verb}: {emails}; already handled before: {summary.already_noticed}.")
