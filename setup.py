@@ -30,6 +30,7 @@ setup(
         "saleor_support_plugin.emails": ["*/*.txt", "*/*.html"],
         "saleor_support_plugin": ["locale/*/LC_MESSAGES/*.po", "locale/*/LC_MESSAGES/*.mo"],
         "saleor_support_plugin.dashboard": ["templates/*.html", "static/*"],
+        "saleor_support_plugin.returns": ["*.html"],
     },
     include_package_data=True,
     install_requires=[

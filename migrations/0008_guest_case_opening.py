@@ -5,23 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_support_plugin', '0007_casemessage_quoted_text'),
+        ("saleor_support_plugin", "0007_casemessage_quoted_text"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GuestCaseOpening',
+            name="GuestCaseOpening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=254)),
-                ('ip', models.CharField(max_length=45)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='saleor_support_plugin.supportcase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.CharField(max_length=254)),
+                ("ip", models.CharField(max_length=45)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="saleor_support_plugin.supportcase",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['email', 'created_at'], name='support_guestopen_email_idx'), models.Index(fields=['ip', 'created_at'], name='support_guestopen_ip_idx')],
+                "indexes": [
+                    models.Index(fields=["email", "created_at"], name="support_guestopen_email_idx"),
+                    models.Index(fields=["ip", "created_at"], name="support_guestopen_ip_idx"),
+                ],
             },
         ),
     ]

@@ -4,54 +4,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_support_plugin', '0008_guest_case_opening'),
+        ("saleor_support_plugin", "0008_guest_case_opening"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseemail',
-            name='claimed_at',
+            model_name="caseemail",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='caseemail',
-            name='claimed_by',
+            model_name="caseemail",
+            name="claimed_by",
             field=models.CharField(blank=True, max_length=255),
         ),
         migrations.AddField(
-            model_name='caseemail',
-            name='retry_at',
+            model_name="caseemail",
+            name="retry_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='delaynotice',
-            name='claimed_at',
+            model_name="delaynotice",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='delaynotice',
-            name='claimed_by',
+            model_name="delaynotice",
+            name="claimed_by",
             field=models.CharField(blank=True, max_length=255),
         ),
         migrations.AddField(
-            model_name='delaynotice',
-            name='retry_at',
+            model_name="delaynotice",
+            name="retry_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='caseemail',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Queued'), ('sending', 'Sending'), ('retrying', 'Waiting to retry'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent'), ('escalated', 'Support case opened'), ('interrupted', 'Interrupted mid-send')], default='pending', max_length=16),
+            model_name="caseemail",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Queued"),
+                    ("sending", "Sending"),
+                    ("retrying", "Waiting to retry"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("skipped", "Not sent"),
+                    ("escalated", "Support case opened"),
+                    ("interrupted", "Interrupted mid-send"),
+                ],
+                default="pending",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='delaynotice',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Queued'), ('sending', 'Sending'), ('retrying', 'Waiting to retry'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent'), ('escalated', 'Support case opened'), ('interrupted', 'Interrupted mid-send')], default='pending', max_length=16),
+            model_name="delaynotice",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Queued"),
+                    ("sending", "Sending"),
+                    ("retrying", "Waiting to retry"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("skipped", "Not sent"),
+                    ("escalated", "Support case opened"),
+                    ("interrupted", "Interrupted mid-send"),
+                ],
+                default="pending",
+                max_length=16,
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseemail',
-            index=models.Index(fields=['status', 'updated_at'], name='support_caseemail_status_idx'),
+            model_name="caseemail",
+            index=models.Index(fields=["status", "updated_at"], name="support_caseemail_status_idx"),
         ),
     ]

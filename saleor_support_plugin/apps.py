@@ -32,6 +32,11 @@ class SupportConfig(AppConfig):
         from saleor_support_plugin.tasks import enqueue_case_email_delivery
 
         install_case_email_queue(enqueue_case_email_delivery)
+        # Returns (issue 11)
+        from saleor_support_plugin.core.ports import install_return_email_queue
+        from saleor_support_plugin.tasks import enqueue_return_email_delivery
+
+        install_return_email_queue(enqueue_return_email_delivery)
         try:
             from saleor.celeryconf import app as saleor_celery_app
         except ImportError:  # outside Saleor (the Saleor-free test suite): no beat, no GraphQL to extend
@@ -42,6 +47,10 @@ class SupportConfig(AppConfig):
         from saleor_support_plugin.host.schema_extension import extend_saleor_schema
 
         install_runtime_loader(load_saleor_runtime)
+        from saleor_support_plugin.core.ports import install_returns_port
+        from saleor_support_plugin.host.saleor_returns import SaleorReturns
+
+        install_returns_port(SaleorReturns)
         register_periodic_scan(saleor_celery_app)
         check_permission_registered()
         extend_saleor_schema()

@@ -25,6 +25,7 @@ from saleor_support_plugin.dashboard.views import handle_app_request
 from saleor_support_plugin.host.configuration import validate_configuration
 from saleor_support_plugin.host.saleor_gateway import SaleorOrderGateway
 from saleor_support_plugin.inbound.webhook import handle_inbound_request
+from saleor_support_plugin.returns.settings_fields import RETURN_CONFIG_STRUCTURE
 from saleor_support_plugin.tasks import anonymize_customer_cases_task, enqueue_order_change
 
 if TYPE_CHECKING:
@@ -241,6 +242,8 @@ CONFIG_STRUCTURE: dict[str, dict[str, Any]] = {
         "label": "Expected response time",
         "help_text": "Shown to customers, e.g. 'within 1 business day'.",
     },
+    # Returns (issue 11): the return policy.
+    **RETURN_CONFIG_STRUCTURE,
 }
 
 # --- Service levels

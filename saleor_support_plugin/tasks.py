@@ -174,6 +174,9 @@ def orders_changed_task(order_ids: list[str]) -> None:
 def anonymize_customer_cases_task(customer_id: int, email: str) -> None:
     # Not gated on the plugin being active: once the deletion was reported, the customer is forgotten.
     anonymize_customer_cases(customer_id, email)
+    from .returns.requests import anonymize_customer_returns  # returns (issue 11)
+
+    anonymize_customer_returns(customer_id, email)
 
 
 @shared_task(name=SCAN_TASK_NAME, ignore_result=True, expires=600)
@@ -250,7 +253,24 @@ def enqueue_check_in_delivery(check_in_ids: list[int]) -> None:
         send_check_in_task.delay(pk)
 
 
+# Returns (issue 11): the customer's return emails, one task per email like case emails.
+def enqueue_return_email_delivery(email_ids: list[int]) -> None:
+    _enqueue(email_ids, send_return_email_task, send_return_emails_task)
+
+
 @shared_task(bind=True, **SEND_TASK_OPTIONS)
 @allow_writer()
 def send_check_in_task(self: Task, check_in_id: int) -> None:
     _deliver_one(self, deliver_check_in, OrderCheckIn, check_in_id)
+
+
+def send_return_email_task(self: Task, email_id: int) -> None:
+    from .returns.emails import deliver_return_email
+    from .returns.models import ReturnEmail
+
+    _deliver_one(self, deliver_return_email, ReturnEmail, email_id)
+
+
+@shared_task(**SEND_TASK_OPTIONS)
+def send_return_emails_task(email_ids: list[int], attempt: int = 0) -> None:
+    _split(email_ids, send_return_email_task)

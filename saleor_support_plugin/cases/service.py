@@ -260,7 +260,14 @@ def open_guest_case(
 
 
 def open_or_update_topic_case(
-    *, settings: SupportSettings, order: CaseOrder, topic: str, category: str, subject: str, body: str
+    *,
+    settings: SupportSettings,
+    order: CaseOrder,
+    topic: str,
+    category: str,
+    subject: str,
+    body: str,
+    priority: str = CasePriority.NORMAL,
 ) -> tuple[SupportCase, bool]:
     """The open case for this order and topic, with `body` added as a system note; opened if there is none.
 
@@ -280,6 +287,7 @@ def open_or_update_topic_case(
                     order=order,
                     category=category,
                     topic=topic,
+                    priority=priority,
                 )
             return case, True
         except IntegrityError:

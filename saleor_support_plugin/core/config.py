@@ -27,6 +27,7 @@ from django.core.validators import validate_email
 from saleor_support_plugin.core import constants as c
 from saleor_support_plugin.core.business_days import WEEKDAY_NAMES, BusinessCalendar
 from saleor_support_plugin.core.business_hours import OpeningHours, OpeningHoursError, parse_opening_hours
+from saleor_support_plugin.core.return_policy import RETURN_CHECKS, RETURN_DEFAULTS, ReturnPolicy, parse_policy
 from saleor_support_plugin.core.service_policies import (
     Policy,
     PolicyError,
@@ -98,6 +99,8 @@ class SupportSettings:
     survey_low_rating_action: str = c.LOW_RATING_NOTE
     check_in_enabled: bool = False
     check_in_days: int = 5
+    # --- Returns (issue 11): the merchant's return policy.
+    returns: ReturnPolicy = field(default_factory=ReturnPolicy)
 
     @property
     def opening_hours(self) -> OpeningHours:
@@ -176,6 +179,8 @@ DEFAULTS: dict[str, Any] = {
     c.CHECK_IN_ENABLED: False,
     c.CHECK_IN_DAYS: "5",
     # --- end feedback
+    # Returns (issue 11)
+    **RETURN_DEFAULTS,
 }
 
 # (field, lowest, highest) for whole-number fields.
@@ -297,6 +302,7 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
         survey_low_rating_action=_text(merged[c.SURVEY_LOW_RATING_ACTION]).lower(),
         check_in_enabled=parse_bool(merged[c.CHECK_IN_ENABLED]),
         check_in_days=_int(merged[c.CHECK_IN_DAYS]),
+        returns=parse_policy(merged),
     )
 
 
@@ -568,4 +574,6 @@ _FIELD_CHECKS = {
     c.BREACH_PRIORITY: _check_breach_priority,
     c.SURVEY_LOW_RATING_ACTION: _check_low_rating_action,
     **{name: _integer_check(name) for name in INTEGER_RANGES},
+    # Returns (issue 11)
+    **RETURN_CHECKS,
 }

@@ -13,3 +13,12 @@ class SupportErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     PLUGIN_INACTIVE = "plugin_inactive"
     ALREADY_RATED = "already_rated"  # feedback: a case is rated once
+    # Returns (issue 11)
+    RETURNS_DISABLED = "returns_disabled"
+    NOT_RETURNABLE = "not_returnable"
+    WINDOW_CLOSED = "window_closed"
+    QUANTITY_EXCEEDED = "quantity_exceeded"
+    ALREADY_REQUESTED = "already_requested"
+    RESOLUTION_NOT_OFFERED = "resolution_not_offered"
+    INVALID_STATUS = "invalid_status"
+    RETURN_FAILED = "return_failed"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 # Saleor's OrderStatus and FulfillmentStatus values.
 ORDER_DRAFT = "draft"
@@ -54,6 +55,8 @@ class Fulfillment:
     created_at: datetime.datetime
     delivered_at: datetime.datetime | None = None
     tracking_number: str = ""
+    # What Saleor refunded with this fulfillment (refunded or returned-and-refunded), if anything.
+    refund_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,9 @@ class OrderSnapshot:
     fulfillments: tuple[Fulfillment, ...] = field(default=())
     # Ids of failed refunds (payment transactions or transaction events) Saleor recorded on the order.
     refund_failures: tuple[str, ...] = ()
+    currency: str = ""
+    # Ids of chargebacks (CHARGE_BACK transaction events) reported on the order's transactions.
+    chargebacks: tuple[int, ...] = ()
 
     @property
     def unshipped_lines(self) -> tuple[OrderLine, ...]:

@@ -37,7 +37,11 @@ class SaleorStaffAccess:
 
     def authenticate(self, token: str) -> StaffMember:
         session = authenticate(token)
-        return StaffMember(user_id=session.user.pk, name=session.user.get_full_name() or session.user.email)
+        return StaffMember(
+            user_id=session.user.pk,
+            name=session.user.get_full_name() or session.user.email,
+            manages_orders=session.manages_orders,
+        )
 
     def staff(self) -> list[tuple[int, str]]:
         # Only staff who can act on support cases may be assigned one (the same rule as the API's).
@@ -50,6 +54,7 @@ class DashboardSession:
     user: User
     app: App
     token: str
+    manages_orders: bool = False
 
 
 def authenticate(token: str) -> DashboardSession:
@@ -65,7 +70,7 @@ def authenticate(token: str) -> DashboardSession:
         raise DashboardRefusal("Only staff members can use the support pages.", 403)
     if not has_support_permission(payload, user, app):
         raise DashboardRefusal("You need the Manage support or Manage orders permission to use the support pages.", 403)
-    return DashboardSession(user=user, app=app, token=token)
+    return DashboardSession(user=user, app=app, token=token, manages_orders=holds(payload, user, app, "MANAGE_ORDERS"))
 
 
 def _decode(token: str) -> dict:
@@ -89,3 +94,11 @@ def has_support_permission(payload: dict, user: User, app: App) -> bool:
     granted_to_app = get_permission_names(app.permissions.all())
     needed = {permission.name for permission in staff_permissions()}
     return bool(needed & in_token & held_now & granted_to_app)
+
+
+def holds(payload: dict, user: User, app: App, name: str) -> bool:
+    """The permission is in the token, held by the user now, and granted to the app."""
+    in_token = set(payload.get(USER_PERMISSION_FIELD) or [])
+    return name in in_token & get_permission_names(user.effective_permissions) & get_permission_names(
+        app.permissions.all()
+    )

@@ -25,6 +25,7 @@ OPEN_CASE_POPUP_PATH = "app/open-case"
 QUEUE_PATH = "app/queue"
 CASE_PATH = "app/case"
 ACTION_PATH = "app/action"
+EVIDENCE_PATH = "app/evidence"  # returns (issue 11): a chargeback's evidence as a page
 STATIC_PATH = "app/static/"
 REPORT_PATH = "app/report"  # the support report (service levels)
 

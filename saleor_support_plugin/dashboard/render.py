@@ -17,6 +17,7 @@ from saleor_support_plugin.cases import submissions
 from saleor_support_plugin.dashboard.manifest import (
     ACTION_PATH,
     CASE_PATH,
+    EVIDENCE_PATH,
     ORDER_WIDGET_PATH,
     QUEUE_PATH,
     STATIC_PATH,
@@ -24,6 +25,7 @@ from saleor_support_plugin.dashboard.manifest import (
 )
 from saleor_support_plugin.dashboard.pages import QUEUE_PAGE_SIZE, SORT_LABELS
 from saleor_support_plugin.models import STAFF_CHANNELS, CaseCategory, CaseChannel, CasePriority, CaseStatus
+from saleor_support_plugin.returns.models import ReturnResolution
 
 HERE = Path(__file__).parent
 STATIC_FILES = {"support.css": "text/css; charset=utf-8", "support.js": "text/javascript; charset=utf-8"}
@@ -74,6 +76,8 @@ def render(template: str, page: Page, status: int = 200, **context: Any) -> Http
         "queue_url": plugin_url(page.base_url, QUEUE_PATH),
         "case_url": plugin_url(page.base_url, CASE_PATH),
         "widget_url": plugin_url(page.base_url, ORDER_WIDGET_PATH),
+        "evidence_url": plugin_url(page.base_url, EVIDENCE_PATH),
+        "return_resolutions": ReturnResolution.choices,
         "staff": page.staff,
         "choices": CHOICES,
         "sorts": list(SORT_LABELS.items()),

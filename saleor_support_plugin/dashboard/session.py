@@ -20,6 +20,8 @@ class DashboardRefusal(Exception):
 class StaffMember:
     user_id: int
     name: str
+    # Holds MANAGE_ORDERS (token, now, and the app): may approve and refund returns above the staff limit.
+    manages_orders: bool = False
 
 
 class StaffAccess(Protocol):

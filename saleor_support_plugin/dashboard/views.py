@@ -7,6 +7,7 @@ pages or the Dashboard: other origins are refused before the token is even read.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import uuid
 from collections.abc import Mapping
@@ -21,12 +22,13 @@ from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.core.service_policies import promise
 from saleor_support_plugin.core.text import whole_number
-from saleor_support_plugin.dashboard import actions, pages
+from saleor_support_plugin.dashboard import actions, pages, returns_actions
 from saleor_support_plugin.dashboard import report_page as report_page_module
 from saleor_support_plugin.dashboard.manifest import (
     ACTION_PATH,
     APP_PATH,
     CASE_PATH,
+    EVIDENCE_PATH,
     MANIFEST_PATH,
     OPEN_CASE_POPUP_PATH,
     ORDER_WIDGET_PATH,
@@ -60,7 +62,14 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     if request.method == "GET":
         return _get(path, base_url, origins, request.GET)
     time_zone = runtime.settings.calendar.timezone
-    if request.method != "POST" or path not in (ORDER_WIDGET_PATH, QUEUE_PATH, CASE_PATH, ACTION_PATH, REPORT_PATH):
+    if request.method != "POST" or path not in (
+        ORDER_WIDGET_PATH,
+        QUEUE_PATH,
+        CASE_PATH,
+        ACTION_PATH,
+        REPORT_PATH,
+        EVIDENCE_PATH,
+    ):
         return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
     theme = clean_theme(request.POST.get("theme"))
     page = Page(base_url=base_url, dashboard_origins=origins, theme=theme, time_zone=time_zone)
@@ -82,7 +91,20 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
         return case_page(page, request.POST.get("case", ""))
     if path == REPORT_PATH:
         return report_page(page, request.POST, runtime)
+    if path == EVIDENCE_PATH:
+        return evidence(page, request.POST.get("orderId", ""), runtime)
     return perform_action(page, member, request.POST, runtime)
+
+
+def evidence(page: Page, order_global_id: str, runtime: SupportRuntime) -> HttpResponse:
+    """A chargeback's evidence as a self-contained page, downloaded (returns, issue 11)."""
+    found = returns_actions.evidence_page(runtime, order_uuid(order_global_id))
+    if found is None:
+        return render("refused.html", page, 404, message="This order no longer exists.")
+    html, file_name = found
+    response = secure(HttpResponse(html, content_type="text/html; charset=utf-8"), page.dashboard_origins)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
 
 
 def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str, str]) -> HttpResponse:
@@ -140,6 +162,8 @@ def order_widget(
         order=order,
         cases=pages.order_cases(order_id, now),
         notices=pages.order_notices(order_id),
+        return_requests=returns_actions.order_returns(order_id),
+        has_chargeback=returns_actions.has_chargeback_case(order_id),
         return_to=WIDGET,
         order_global_id=order_global_id,
         flash=flash,
@@ -216,6 +240,8 @@ def case_page(page: Page, case_id: str, flash: str = "", error: str = "", draft:
         messages=thread.messages,
         changes=thread.changes,
         notices=thread.notices,
+        return_requests=returns_actions.case_returns(thread.case.pk),
+        evidence_order=order_global_id_of(thread.case.order_id),
         return_to=CASE,
         flash=flash,
         error=error,
@@ -232,10 +258,10 @@ def perform_action(page: Page, member: StaffMember, form: Mapping[str, str], run
         with transaction.atomic():
             if not submissions.claim(form.get("submission", "")):
                 raise AlreadySent()
-            flash, case = _act(action, form, actor, page, runtime)
+            flash, case = _act(action, form, actor, page, runtime, member)
         error, draft = "", None
-        case_id = str(case.pk)
-        opened = case.pk if action == "open" else None
+        case_id = str(case.pk) if case is not None else case_id
+        opened = case.pk if action == "open" and case is not None else None
     except AlreadySent:
         flash, error, draft = "This form was already sent; it was saved once.", "", None
     except CaseError as refused:
@@ -248,8 +274,11 @@ def perform_action(page: Page, member: StaffMember, form: Mapping[str, str], run
 
 
 def _act(
-    action: str, form: Mapping[str, str], actor: Actor, page: Page, runtime: SupportRuntime
-) -> tuple[str, SupportCase]:
+    action: str, form: Mapping[str, str], actor: Actor, page: Page, runtime: SupportRuntime, member: StaffMember
+) -> tuple[str, SupportCase | None]:
+    if action in returns_actions.ACTIONS:
+        flash, return_request = returns_actions.act(action, form, actor, member, runtime.settings)
+        return flash, return_request.case
     if action == "open":
         order_id = order_uuid(form.get("orderId", ""))
         if order_id is None:
@@ -271,7 +300,11 @@ def _act(
 
 def _typed(form: Mapping[str, str]) -> dict[str, str]:
     """What the staff member typed, to put back in the form when the action is refused."""
-    return {name: form.get(name, "") for name in ("body", "subject")}
+    return {name: form.get(name, "") for name in ("body", "subject", "reason", "amount")}
+
+
+def order_global_id_of(order_id: uuid.UUID | None) -> str:
+    return base64.b64encode(f"Order:{order_id}".encode()).decode() if order_id else ""
 
 
 def order_uuid(global_id: str) -> uuid.UUID | None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.utils import timezone
+
 from saleor_support_plugin.cases.triggers import detect_triggers, fire_triggers
+from saleor_support_plugin.core.orders import OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.delays.watchlist import forget_order, refresh_watches
 from saleor_support_plugin.feedback.check_ins import schedule_check_in
@@ -34,6 +37,7 @@ def handle_order_change(order_id: uuid.UUID, runtime: SupportRuntime) -> None:
     refresh_watches([order], runtime.settings)
     fire_triggers(order, detect_triggers(order), runtime.settings)
     schedule_check_in(order, runtime.settings)  # feedback: the check-in after delivery
+    returns_events(order, runtime)
 
 
 def reconcile_order_changes(runtime: SupportRuntime, now: datetime.datetime, batch_size: int = 500) -> int:
@@ -49,6 +53,16 @@ def reconcile_order_changes(runtime: SupportRuntime, now: datetime.datetime, bat
         refresh_watches(batch, runtime.settings)
         for order in batch:
             fire_triggers(order, detect_triggers(order), runtime.settings)
+            returns_events(order, runtime)
         read += len(batch)
     OrderChangesRead.objects.filter(pk=cursor.pk, read_until__lt=now).update(read_until=now)
     return read
+
+
+def returns_events(order: OrderSnapshot, runtime: SupportRuntime) -> None:
+    """Returns (issue 11): returns and refunds staff processed email the customer; chargebacks open a case."""
+    from saleor_support_plugin.returns.disputes import open_chargeback_cases
+    from saleor_support_plugin.returns.staff_processed import notify_staff_processed
+
+    notify_staff_processed(order, timezone.now())
+    open_chargeback_cases(order, runtime)

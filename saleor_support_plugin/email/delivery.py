@@ -63,7 +63,12 @@ REQUEUE_AFTER = datetime.timedelta(minutes=10)
 # open keeps the lock until TCP gives up); a send takes seconds (anymail's HTTP timeout is 30 s).
 STUCK_AFTER = datetime.timedelta(hours=1)
 # Advisory lock namespaces (the first of the two int4 keys), one per record model.
-LOCK_NAMESPACES = {"delaynotice": 0x53535001, "caseemail": 0x53535002, "ordercheckin": 0x53535003}
+LOCK_NAMESPACES = {
+    "delaynotice": 0x53535001,
+    "caseemail": 0x53535002,
+    "ordercheckin": 0x53535003,
+    "returnemail": 0x53535004,
+}
 
 
 class Delivery(enum.Enum):

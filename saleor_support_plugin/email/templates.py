@@ -40,6 +40,12 @@ REQUIRED_CONTENT = {
     "case_resolved": {"case_number": "the case number"},
     "case_survey": {"case_number": "the case number"},
     "order_check_in": {"order_number": "the order number"},
+    # Returns (returns/emails.py): every email names the return reference; the approval says where to send.
+    **{
+        f"return_{kind}": {"rma_number": "the return reference"}
+        for kind in ("requested", "rejected", "received", "refunded", "credited", "replaced")
+    },
+    "return_approved": {"rma_number": "the return reference", "return_address": "the return address"},
 }
 
 

@@ -21,8 +21,10 @@ SUPPORT_COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
         "supportCasesForOrder": RELATION,
         "supportSettings": RELATION,
         "supportReport": RELATION,
+        "supportReturnPolicy": RELATION,  # returns (issue 11)
+        "supportReturnRequests": RELATION,
     },
-    "User": {"supportCases": RELATION},
+    "User": {"supportCases": RELATION, "supportReturnRequests": RELATION},
     "SupportCase": dict.fromkeys(
         ("order", "customer", "assignee", "messages", "lastMessage", "changes", "delayNotices", "rating"), RELATION
     ),
@@ -32,6 +34,12 @@ SUPPORT_COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
     "SupportCaseUpdate": {"case": RELATION},
     "SupportCaseClose": {"case": RELATION},
     "SupportCaseRate": {"case": RELATION},
+    # Returns (issue 11)
+    "SupportReturnRequest": dict.fromkeys(("order", "replacementOrder", "case", "lines", "photos"), RELATION),
+    "SupportReturnRequestCreate": {"returnRequest": RELATION},
+    "SupportReturnRequestDecide": {"returnRequest": RELATION},
+    "SupportReturnRequestReceive": {"returnRequest": RELATION},
+    "SupportReturnRequestRefund": {"returnRequest": RELATION},
 }
 
 

@@ -39,6 +39,9 @@ from saleor_support_plugin.graphql.report import (
     period_of,
     run_report,
 )
+
+# Returns (issue 11)
+from saleor_support_plugin.graphql.returns_schema import ReturnMutations, ReturnQueries
 from saleor_support_plugin.graphql.types import SupportCase, SupportCaseCountableConnection, SupportSettings
 from saleor_support_plugin.host.global_ids import int_id, uuid_id
 from saleor_support_plugin.host.permissions import staff_permissions
@@ -106,7 +109,7 @@ def _pks(global_ids: list[str] | None, type_name: str, decode: Any) -> tuple[Any
     return pks or ((None,) if global_ids else ())
 
 
-class SupportQueries(graphene.ObjectType):
+class SupportQueries(ReturnQueries, graphene.ObjectType):
     support_cases = ConnectionField(
         SupportCaseCountableConnection,
         filter=SupportCaseFilterInput(description="Filtering options for support cases."),
@@ -198,7 +201,7 @@ class SupportQueries(graphene.ObjectType):
         return run_report(cases, window, str(getattr(group_by, "value", group_by)), timezone_name, viewer.database)
 
 
-class SupportMutations(graphene.ObjectType):
+class SupportMutations(ReturnMutations, graphene.ObjectType):
     support_case_create = SupportCaseCreate.Field()
     support_case_reply = SupportCaseReply.Field()
     support_case_note_add = SupportCaseNoteAdd.Field()

@@ -130,6 +130,11 @@ def _snapshot_queryset() -> QuerySet[Order]:
             to_attr="refund_failures",
         ),
         Prefetch(
+            "payment_transactions__events",
+            queryset=TransactionEvent.objects.filter(type=TransactionEventType.CHARGE_BACK),
+            to_attr="chargebacks",
+        ),
+        Prefetch(
             "payments__transactions",
             queryset=Transaction.objects.filter(kind=TransactionKind.REFUND_FAILED),
             to_attr="refund_failures",
@@ -151,6 +156,8 @@ def order_snapshot(order: Order) -> OrderSnapshot:
         customer_first_name=_first_name(order),
         customer_id=order.user_id,
         refund_failures=refund_failures(order),
+        currency=order.currency,
+        chargebacks=tuple(event.pk for item in order.payment_transactions.all() for event in item.chargebacks),
         lines=tuple(
             OrderLine(
                 product_name=line.translated_product_name or line.product_name,
@@ -168,6 +175,7 @@ def order_snapshot(order: Order) -> OrderSnapshot:
                 created_at=item.created_at,
                 delivered_at=delivered_at(item),
                 tracking_number=item.tracking_number,
+                refund_amount=item.total_refund_amount,
             )
             for item in order.fulfillments.all()
         ),

@@ -34,6 +34,7 @@ def extend_saleor_schema() -> None:
             "support API would be missing. Make sure INSTALLED_APPS is set up before the URLconf is loaded."
         )
     add_user_support_cases_field()
+    add_user_return_requests_field()  # returns (issue 11)
     schema = build_extended_schema(api)
     api.monitor_fields_usage(schema)
     setattr(schema, EXTENDED_FLAG, True)
@@ -86,3 +87,21 @@ def add_user_support_cases_field() -> None:
     )
     field.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
     User._meta.fields["support_cases"] = field
+
+
+def add_user_return_requests_field() -> None:
+    """`me { supportReturnRequests }` (returns, issue 11)."""
+    from saleor.graphql.account.types import User
+
+    from saleor_support_plugin.graphql.return_types import SupportReturnRequest
+    from saleor_support_plugin.graphql.returns_schema import resolve_user_return_requests
+
+    if "support_return_requests" in User._meta.fields:
+        return
+    field = graphene.Field(
+        graphene.NonNull(graphene.List(graphene.NonNull(SupportReturnRequest))),
+        description="The user's return requests, newest first. The user themself, or support staff.",
+        resolver=resolve_user_return_requests,
+    )
+    field.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
+    User._meta.fields["support_return_requests"] = field

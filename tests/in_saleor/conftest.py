@@ -68,6 +68,7 @@ else:
         "saleor.webhook.tests.circuit_breaker.fixtures",
         "tests.in_saleor.fixtures",
         "tests.in_saleor.dashboard",
+        "tests.in_saleor.returns_setup",  # returns (issue 11)
     ]
 
     def pytest_collection_modifyitems(config, items):

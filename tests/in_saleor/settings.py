@@ -2,6 +2,10 @@
 `saleor.plugins` entry point, which `saleor.settings` reads (the test runner installs this checkout into the
 Saleor environment). Saleor's test settings empty PLUGINS; tests enable the plugin themselves."""
 
+import importlib.util
+import sys
+from pathlib import Path
+
 from saleor.tests.settings import *  # noqa: F403
 
 if "saleor_support_plugin" not in INSTALLED_APPS:  # noqa: F405

@@ -466,3 +466,69 @@ def test_pages_cannot_be_framed_by_another_site(live_support, browser):
     assert "Support queue" not in frame.content()
     assert blocked, "Chromium did not report the frame-ancestors refusal"
     context.close()
+
+
+# --- Returns (issue 11): a return request on the order page's widget, decided, received and refunded there ---
+
+
+def test_a_return_request_is_decided_received_and_refunded_from_the_order_widget(
+    monkeypatch,
+    live_support,
+    dashboard_page,
+    staff_api_client,
+    user_api_client,
+    delivered_order,
+    returns_plugin,
+    return_reasons,
+    extension_token,
+):
+    from django.conf import settings as django_settings
+    from saleor.graphql.tests.utils import get_graphql_content
+    from saleor.order import FulfillmentStatus
+    from saleor.payment import ChargeStatus
+
+    from saleor_support_plugin.returns.models import ReturnRequest, ReturnStatus
+
+    from .returns_setup import REQUEST, line_input, sent
+
+    live_url, app = live_support
+    # Saleor's return action reads webhooks from the replica: in the live server's thread, that connection is a
+    # new one made from the settings, which still name the production database; point it at the test database.
+    replica = django_settings.DATABASE_CONNECTION_REPLICA_NAME
+    monkeypatch.setitem(connections.settings[replica], "NAME", connections["default"].settings_dict["NAME"])
+    returns_plugin(dashboard_url=DASHBOARD, return_auto_approve="false")
+    order_gid = graphene.Node.to_global_id("Order", delivered_order.pk)
+    line = delivered_order.lines.first()
+    variables = {
+        "input": {
+            "order": order_gid,
+            "lines": [line_input(line, 1, return_reasons["damaged"], "Handle snapped")],
+            "resolution": "REFUND",
+        }
+    }
+    held = get_graphql_content(user_api_client.post_graphql(REQUEST, variables))["data"]["supportReturnRequest"]
+    rma = held["returnRequest"]["rmaNumber"]
+
+    token = extension_token(staff_api_client, WIDGET_MOUNT)
+    page = dashboard_page(
+        "/orders/r", widget_host(live_url, token, order_gid, graphene.Node.to_global_id("App", app.pk))
+    )
+    widget = frame_of(page, "widget")
+    widget.get_by_text(rma, exact=True).wait_for()
+    widget.get_by_text("“Handle snapped”", exact=False).wait_for()
+    widget.get_by_role("button", name="Approve return").click()
+    flash = widget.locator("p.flash")
+    flash.get_by_text(f"Return {rma} approved: Saleor recorded the return.").wait_for()
+    request = ReturnRequest.objects.get()
+    assert request.status == ReturnStatus.APPROVED
+    assert delivered_order.fulfillments.get(pk=request.return_fulfillment_id).status == FulfillmentStatus.RETURNED
+
+    widget.get_by_role("button", name="Items received").click()
+    flash.get_by_text(f"Return {rma}: items received.").wait_for()
+    widget.get_by_role("button", name="Refund").click()
+    flash.get_by_text(f"Return {rma} refunded.").wait_for()
+    request.refresh_from_db()
+    assert request.status == ReturnStatus.REFUNDED
+    payment = delivered_order.payments.get()
+    assert payment.charge_status in (ChargeStatus.PARTIALLY_REFUNDED, ChargeStatus.FULLY_REFUNDED)
+    assert [len(sent(kind)) for kind in ("requested", "approved", "received", "refunded")] == [1, 1, 1, 1]

@@ -63,7 +63,57 @@ SAMPLES: dict[str, Sample] = {
         lambda w: {**guest(w.order), "id": w.case["id"], "body": "Thanks!"},
     ),
     "storefront-support-settings.graphql": ("anonymous", lambda w: {}),
+    # Returns (issue 11): `w.returns` is set up by the `returns_world` fixture below.
+    "storefront-return-policy.graphql": ("customer", lambda w: {"order": order_id(w.order)}),
+    "storefront-customer-return-request.graphql": (
+        "customer",
+        lambda w: {
+            "order": order_id(w.order),
+            "lines": [w.returns.line(w.order.lines.last(), "Too small")],
+            "resolution": "EXCHANGE",
+            "idempotencyKey": "8d1f6c9e-2f4b-4c55-9a3e-1b6f0e0d7a10",
+        },
+    ),
+    "storefront-guest-return-request.graphql": (
+        "anonymous",
+        lambda w: {**guest(w.order), "lines": [w.returns.line(w.order.lines.last())], "resolution": "REFUND"},
+    ),
+    "storefront-guest-return-requests.graphql": ("anonymous", lambda w: guest(w.order)),
+    "storefront-customer-return-requests.graphql": ("customer", lambda w: {}),
+    "staff-decide-return.graphql": (
+        "support_staff",
+        lambda w: {"id": w.returns.request_id, "approve": False, "reason": "Worn; not a defect."},
+    ),
 }
+RETURN_OPERATIONS = {name for name in SAMPLES if "return" in name}
+
+
+class ReturnsWorld:
+    def __init__(self, request_id, reason):
+        self.request_id, self.reason = request_id, reason
+
+    def line(self, order_line, comment=""):
+        from .returns_setup import line_input
+
+        return line_input(order_line, 1, self.reason, comment)
+
+
+@pytest.fixture
+def returns_world(fulfilled_order, returns_plugin, return_reasons, user_api_client):
+    """Returns on (staff decide every request), and one request of the customer's waiting."""
+    from .returns_setup import REQUEST, line_input
+
+    returns_plugin(return_auto_approve="false")
+    variables = {
+        "input": {
+            "order": order_id(fulfilled_order),
+            "lines": [line_input(fulfilled_order.lines.first(), 1, return_reasons["damaged"])],
+            "resolution": "REFUND",
+        }
+    }
+    result = get_graphql_content_from_response(user_api_client.post_graphql(REQUEST, variables))
+    assert result["data"]["supportReturnRequest"]["errors"] == []
+    return ReturnsWorld(result["data"]["supportReturnRequest"]["returnRequest"]["id"], return_reasons["damaged"])
 
 
 class World:
@@ -91,6 +141,7 @@ def test_example_operation_runs_as_written(
     support_staff_api_client,
     permission_manage_orders,
     permission_manage_plugins,
+    request,
 ):
     clients = {
         "anonymous": (api_client, []),
@@ -102,6 +153,8 @@ def test_example_operation_runs_as_written(
     sender, variables = SAMPLES[name]
     client, permissions = clients[sender]
     world = World(fulfilled_order, customer_case, support_staff_api_client.user)
+    if name in RETURN_OPERATIONS:
+        world.returns = request.getfixturevalue("returns_world")
 
     response = client.post_graphql(
         (OPERATIONS_DIR / name).read_text(), variables(world), permissions=permissions, check_no_permissions=False

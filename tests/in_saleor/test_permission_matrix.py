@@ -133,6 +133,124 @@ def test_permission_matrix(operation, actor, expected, clients, customer_case, o
         assert SupportCase.objects.get(pk=SupportCase.objects.order_by("pk").first().pk).priority == "normal"
 
 
+# --- Returns (issue 11): the same requesters on a paid, fulfilled, delivered order with one request waiting ---
+RETURN_MATRIX = {
+    "supportReturnPolicy": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    "supportReturnRequests": ["empty", "ok", "ok", "empty", "empty", "ok", "ok"],
+    "me.supportReturnRequests": ["empty", "empty", "ok", "empty", "empty", "empty", "empty"],
+    "supportReturnRequest": ["refused", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    "supportReturnRequestDecide": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportReturnRequestReceive": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportReturnRequestRefund": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+}
+MATRIX.update(RETURN_MATRIX)
+RETURN_CASES = [
+    (operation, actor, expected)
+    for operation, row in RETURN_MATRIX.items()
+    for actor, expected in zip(ACTORS, row, strict=True)
+]
+CASES = [case for case in CASES if case[0] not in RETURN_MATRIX]
+
+
+@pytest.fixture
+def waiting_return(delivered_order, returns_plugin, return_reasons, user_api_client):
+    """A customer's request for one item of the first line, waiting for staff."""
+    from .returns_setup import REQUEST, line_input
+
+    returns_plugin(return_auto_approve="false")
+    variables = {
+        "input": {
+            "order": order_id(delivered_order),
+            "lines": [line_input(delivered_order.lines.first(), 1, return_reasons["damaged"])],
+            "resolution": "REFUND",
+        }
+    }
+    result = get_graphql_content_from_response(user_api_client.post_graphql(REQUEST, variables))
+    return result["data"]["supportReturnRequest"]["returnRequest"]
+
+
+def return_request_for(operation, actor, waiting, order, reason):
+    from . import returns_setup as r
+
+    guest = {"orderToken": str(order.pk), "email": order.user_email} if actor == "guest" else {}
+    target = guest or {"order": order_id(order)}
+    create = {
+        **target,
+        "lines": [r.line_input(order.lines.last(), 1, reason)],
+        "resolution": "REFUND",
+    }
+    if actor == "anonymous":
+        create.pop("order")
+    return {
+        "supportReturnPolicy": (r.POLICY, target),
+        "supportReturnRequests": (r.REQUESTS, target),
+        "me.supportReturnRequests": (r.MY_REQUESTS, {}),
+        "supportReturnRequest": (r.REQUEST, {"input": create}),
+        "supportReturnRequestDecide": (r.DECIDE, {"id": waiting["id"], "input": {"approve": False, "reason": "No"}}),
+        "supportReturnRequestReceive": (r.RECEIVE, {"id": waiting["id"]}),
+        "supportReturnRequestRefund": (r.REFUND, {"id": waiting["id"]}),
+    }[operation]
+
+
+def advance_for(operation):
+    """Receiving needs an approved request, refunding a received one: staff took those steps already."""
+    from saleor_support_plugin.cases.service import SYSTEM
+    from saleor_support_plugin.host.saleor_gateway import load_saleor_runtime
+    from saleor_support_plugin.host.saleor_returns import SaleorReturns
+    from saleor_support_plugin.returns import requests
+    from saleor_support_plugin.returns.models import ReturnRequest
+
+    if operation not in ("supportReturnRequestReceive", "supportReturnRequestRefund"):
+        return
+    port, request = SaleorReturns(), ReturnRequest.objects.get()
+    request = requests.approve(port=port, settings=load_saleor_runtime().settings, request=request, actor=SYSTEM)
+    if operation == "supportReturnRequestRefund":
+        requests.mark_received(port=port, request=request, actor=SYSTEM)
+
+
+def return_outcome(operation, content):
+    if any(
+        e.get("extensions", {}).get("exception", {}).get("code") == "PermissionDenied"
+        for e in content.get("errors", [])
+    ):
+        return "denied"
+    assert "errors" not in content, content["errors"]
+    if operation == "me.supportReturnRequests":
+        me = content["data"]["me"]
+        return "ok" if me and me["supportReturnRequests"] else "empty"
+    result = content["data"][operation]
+    if operation == "supportReturnPolicy":
+        return "ok" if result else "not_found"
+    if operation == "supportReturnRequests":
+        return "ok" if result else "empty"
+    codes = [error["code"] for error in result["errors"]]
+    if not codes:
+        return "ok"
+    return {"NOT_FOUND": "not_found", "REQUIRED": "refused"}.get(codes[0], f"error {codes}")
+
+
+@pytest.mark.parametrize(("operation", "actor", "expected"), RETURN_CASES, ids=[f"{o}-{a}" for o, a, _ in RETURN_CASES])
+def test_return_permission_matrix(operation, actor, expected, clients, waiting_return, delivered_order, return_reasons):
+    from saleor_support_plugin.returns.models import ReturnRequest
+
+    client = clients(actor)
+    if actor == "staff":
+        from saleor.permission.models import Permission
+
+        client.user.user_permissions.add(
+            Permission.objects.get(codename="manage_support", content_type__app_label="saleor_support_plugin")
+        )
+    advance_for(operation)
+    query, variables = return_request_for(operation, actor, waiting_return, delivered_order, return_reasons["damaged"])
+    before = list(ReturnRequest.objects.values_list("pk", "status"))
+
+    content = get_graphql_content_from_response(client.post_graphql(query, variables))
+
+    assert return_outcome(operation, content) == expected
+    if expected in ("denied", "not_found", "refused"):
+        assert list(ReturnRequest.objects.values_list("pk", "status")) == before
+
+
 def test_the_matrix_covers_every_support_operation_of_the_schema():
     from saleor.graphql.api import schema
 

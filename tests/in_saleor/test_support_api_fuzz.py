@@ -67,13 +67,13 @@ def global_ids(world: dict[str, str], preferred: str | None) -> st.SearchStrateg
         st.sampled_from(["SupportCase", "Order", "User", "Product"]),
         st.one_of(st.integers(-(2**70), 2**70).map(str), st.uuids().map(str), st.text(max_size=10)),
     ).map(lambda pair: graphene.Node.to_global_id(*pair))
-    known = st.sampled_from(sorted(world[key] for key in ("case", "order", "staff", "customer")))
+    known = st.sampled_from(sorted(world[key] for key in ("case", "order", "staff", "customer", "id")))
     others = st.one_of(known, made_up, junk, any_text())
     return st.one_of(st.just(world[preferred]), others) if preferred else others
 
 
 # Which known object an argument of that name is meant for.
-PREFERRED = {"id": "case", "order": "order", "assignee": "staff", "email": "email", "orderToken": "order_token"}
+PREFERRED = {"id": "id", "order": "order", "assignee": "staff", "email": "email", "orderToken": "order_token"}
 
 
 def strategy_for(graphql_type: Any, world: dict[str, str], name: str = "") -> st.SearchStrategy[Any]:
@@ -114,6 +114,12 @@ def required_value(graphql_type: Any, world: dict[str, str], name: str = "") -> 
             st.datetimes().map(lambda moment: moment.isoformat()),
             any_text(),
         ),
+        # Returns (issue 11): amounts, and uploads (a variable naming no uploaded file).
+        "PositiveDecimal": st.one_of(
+            st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-5, max_value=10**12).map(str),
+            any_text(),
+        ),
+        "Upload": st.one_of(st.just("file"), any_text()),
     }
     return scalars[graphql_type.name]
 
@@ -159,11 +165,33 @@ def server_errors(response) -> list[Any]:
     return problems
 
 
+@pytest.fixture
+def waiting_return_request(fulfilled_order, returns_plugin, return_reasons, user_api_client) -> str:
+    """Returns on (staff decide each request), and the customer's request for one item, waiting (issue 11)."""
+    from saleor.graphql.tests.utils import get_graphql_content
+
+    from .returns_setup import REQUEST, line_input
+
+    returns_plugin(return_auto_approve="false")
+    variables = {
+        "input": {
+            "order": graphene.Node.to_global_id("Order", fulfilled_order.pk),
+            "lines": [line_input(fulfilled_order.lines.first(), 1, return_reasons["damaged"])],
+            "resolution": "REFUND",
+        }
+    }
+    result = get_graphql_content(user_api_client.post_graphql(REQUEST, variables))["data"]["supportReturnRequest"]
+    return result["returnRequest"]["id"]
+
+
 @pytest.mark.parametrize(("operation", "name"), FIELDS, ids=[name for _, name in FIELDS])
 def test_generated_input_never_causes_a_server_error(
-    operation, name, customer_case, order_with_lines, api_client, user_api_client, support_staff_api_client
+    operation, name, customer_case, order_with_lines, api_client, user_api_client, support_staff_api_client, request
 ):
+    returns = name.startswith("supportReturn")
     world = {
+        # The object an `id` argument is meant for: the case, or for returns a waiting return request.
+        "id": request.getfixturevalue("waiting_return_request") if returns else customer_case["id"],
         "case": customer_case["id"],
         "order": graphene.Node.to_global_id("Order", order_with_lines.pk),
         "staff": graphene.Node.to_global_id("User", support_staff_api_client.user.pk),
