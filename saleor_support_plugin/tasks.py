@@ -264,6 +264,8 @@ def send_check_in_task(self: Task, check_in_id: int) -> None:
     _deliver_one(self, deliver_check_in, OrderCheckIn, check_in_id)
 
 
+@shared_task(bind=True, **SEND_TASK_OPTIONS)
+@allow_writer()
 def send_return_email_task(self: Task, email_id: int) -> None:
     from .returns.emails import deliver_return_email
     from .returns.models import ReturnEmail
