@@ -30,7 +30,7 @@ from saleor_support_plugin.email.delivery import Delivery
 from saleor_support_plugin.feedback.check_ins import deliver_check_in, send_due_check_ins
 from saleor_support_plugin.feedback.surveys import send_due_surveys
 from saleor_support_plugin.host.saleor_compat import allow_writer
-from saleor_support_plugin.models import CaseEmail, DelayNotice, OrderCheckIn
+from saleor_support_plugin.models import CaseEmail, DelayNotice, OrderCheckIn, ReturnEmail
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ def scan_delays_task() -> None:
     reconciled = reconcile_order_changes(runtime, now)
     summary = scan_delays(now, enqueue_notice_delivery)
     cases_opened = open_cases_for_late_orders(runtime, now)
-    recovered = recover_deliveries(now, enqueue_notice_delivery, enqueue_case_email_delivery, enqueue_check_in_delivery)
+    recovered = recover_deliveries(now, delivery_queues())
     escalated = escalate_overdue_cases(now, runtime.settings)
     send_due_surveys(now, runtime.settings, runtime.gateway.plugin_base_url())  # feedback: surveys
     send_due_check_ins(now, runtime, enqueue_check_in_delivery)  # feedback: check-ins after delivery
@@ -245,6 +245,16 @@ def send_delay_notices_task(notice_ids: list[int], attempt: int = 0) -> None:
 @shared_task(**SEND_TASK_OPTIONS)
 def send_case_emails_task(email_ids: list[int], attempt: int = 0) -> None:
     _split(email_ids, send_case_email_task)
+
+
+def delivery_queues() -> dict[type[Model], Callable[[list[int]], None]]:
+    """Each kind of recorded email and how its ids are queued: what the scan queues again when a task was lost."""
+    return {
+        DelayNotice: enqueue_notice_delivery,
+        CaseEmail: enqueue_case_email_delivery,
+        OrderCheckIn: enqueue_check_in_delivery,
+        ReturnEmail: enqueue_return_email_delivery,
+    }
 
 
 # --- Feedback: the check-in after delivery, one task per email like the others.

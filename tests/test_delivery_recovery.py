@@ -18,12 +18,7 @@ from saleor_support_plugin.delays.order_changes import handle_order_change
 from saleor_support_plugin.delays.scan import recover_deliveries, scan_delays
 from saleor_support_plugin.email.delivery import LOCK_NAMESPACES, REQUEUE_AFTER, Delivery
 from saleor_support_plugin.models import CaseEmail, CaseEmailKind, DelayNotice, DelayNoticeStatus
-from saleor_support_plugin.tasks import (
-    enqueue_case_email_delivery,
-    enqueue_check_in_delivery,
-    enqueue_notice_delivery,
-    scan_delays_task,
-)
+from saleor_support_plugin.tasks import delivery_queues, scan_delays_task
 from tests.cases.test_emails import CUSTOMER
 from tests.conftest import make_order
 
@@ -82,13 +77,11 @@ def test_a_retry_that_never_came_is_queued_again_and_a_scheduled_one_is_left_alo
     DelayNotice.objects.filter(pk=scheduled).update(status="retrying", retry_at=now + 4 * MINUTE)
 
     queued: list[int] = []
-    summary = recover_deliveries(now, queued.extend, lambda ids: None, lambda ids: None)
+    summary = recover_deliveries(now, {DelayNotice: queued.extend})
 
     assert queued == summary.requeued_notices == [overdue]
     queued.clear()
-    assert (
-        recover_deliveries(now + MINUTE, queued.extend, lambda ids: None, lambda ids: None).requeued == 0
-    )  # not twice in a row
+    assert recover_deliveries(now + MINUTE, {DelayNotice: queued.extend}).requeued == 0  # not twice in a row
 
 
 def test_a_notice_whose_worker_died_mid_send_is_reported_at_once_and_never_resent(queued_notices, runtime):
@@ -110,7 +103,7 @@ def test_a_notice_being_sent_by_a_live_worker_is_left_to_it(queued_notices, runt
     in_flight = queued_notices[0]
     DelayNotice.objects.filter(pk=in_flight).update(status="sending", claimed_at=timezone.now(), attempts=1)
     with worker_sending(DelayNotice, in_flight):
-        summary = recover_deliveries(timezone.now(), lambda ids: None, lambda ids: None, lambda ids: None)
+        summary = recover_deliveries(timezone.now(), {DelayNotice: lambda ids: None, CaseEmail: lambda ids: None})
         # A duplicate task for it neither sends nor disturbs it.
         assert deliver_delay_notice(in_flight, runtime, timezone.now()) is Delivery.NOT_CLAIMED
         assert support_status(timezone.now()).notices_not_sent == 0
@@ -159,9 +152,7 @@ def case_email(runtime):
 def test_a_case_email_whose_task_was_lost_is_sent_once_by_a_later_scan(case_email, runtime):
     mail.outbox.clear()
     age(CaseEmail, [case_email.pk], REQUEUE_AFTER + MINUTE, status="pending")
-    summary = recover_deliveries(
-        timezone.now(), enqueue_notice_delivery, enqueue_case_email_delivery, enqueue_check_in_delivery
-    )
+    summary = recover_deliveries(timezone.now(), delivery_queues())
     assert summary.requeued_case_emails == [case_email.pk]
     assert CaseEmail.objects.get(pk=case_email.pk).status == "sent"
     assert len(mail.outbox) == 1
@@ -173,9 +164,7 @@ def test_a_case_email_interrupted_mid_send_is_counted_not_sent(case_email, runti
     mail.outbox.clear()
     CaseEmail.objects.filter(pk=case_email.pk).update(status="sending", claimed_at=timezone.now(), attempts=1)
     assert support_status(timezone.now()).case_emails_not_sent == 0  # claimed seconds ago: may be in flight
-    summary = recover_deliveries(
-        timezone.now(), enqueue_notice_delivery, enqueue_case_email_delivery, enqueue_check_in_delivery
-    )
+    summary = recover_deliveries(timezone.now(), delivery_queues())
     assert summary.interrupted == 1
     assert CaseEmail.objects.get(pk=case_email.pk).status == "interrupted"
     assert support_status(timezone.now()).case_emails_not_sent == 1
@@ -189,6 +178,24 @@ def test_a_retry_recorded_before_retry_at_existed_is_queued_again_after_the_long
     age(DelayNotice, [recent], datetime.timedelta(minutes=30))
 
     queued: list[int] = []
-    recover_deliveries(timezone.now(), queued.extend, lambda ids: None, lambda ids: None)
+    recover_deliveries(timezone.now(), {DelayNotice: queued.extend})
 
     assert queued == [old]
+
+
+def test_every_kind_of_recorded_email_whose_task_was_lost_is_queued_again(runtime, django_capture_on_commit_callbacks):
+    from saleor_support_plugin.models import OrderCheckIn, ReturnEmail
+
+    check_in = OrderCheckIn.objects.create(order_id=make_order().id, send_after=timezone.now(), status="pending")
+    return_email = ReturnEmail.objects.create(kind="requested", dedupe_key="return:1:requested")
+    age(OrderCheckIn, [check_in.pk], REQUEUE_AFTER + MINUTE)
+    age(ReturnEmail, [return_email.pk], REQUEUE_AFTER + MINUTE)
+    queued: dict[str, list[int]] = {}
+    queues = {
+        model: (lambda ids, name=model.__name__: queued.setdefault(name, []).extend(ids)) for model in delivery_queues()
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_deliveries(timezone.now(), queues)
+
+    assert queued == {"OrderCheckIn": [check_in.pk], "ReturnEmail": [return_email.pk]}

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Model
 
 from saleor_support_plugin.cases.escalation import escalate_late_orders
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.delays.rules import late_since
 from saleor_support_plugin.email.delivery import find_interrupted, requeue_stale
-from saleor_support_plugin.models import CaseEmail, DelayNotice, DelayNoticeStatus, DelayWatch, OrderCheckIn
+from saleor_support_plugin.models import DelayNotice, DelayNoticeStatus, DelayWatch
 
 Enqueue = Callable[[list[int]], None]
 
@@ -58,17 +58,15 @@ class RecoverySummary:
         return sum(len(ids) for ids in self.requeued_ids.values())
 
 
-def recover_deliveries(
-    now: datetime.datetime, enqueue_notices: Enqueue, enqueue_case_emails: Enqueue, enqueue_check_ins: Enqueue
-) -> RecoverySummary:
+def recover_deliveries(now: datetime.datetime, queues: Mapping[type[Model], Enqueue]) -> RecoverySummary:
     """Queue again every email whose task was lost before it claimed the email (pending too long, or a retry
     that never came), and mark every email whose worker died mid-send as interrupted: it is never resent,
-    because the provider may have accepted it, and counts as not sent."""
+    because the provider may have accepted it, and counts as not sent. `queues`: each kind of recorded email
+    (DelayNotice, CaseEmail, ...) and how its ids are queued."""
     summary = RecoverySummary()
-    recorded = ((DelayNotice, enqueue_notices), (CaseEmail, enqueue_case_emails), (OrderCheckIn, enqueue_check_ins))
-    summary.interrupted = sum(find_interrupted(model, now) for model, _ in recorded)
+    summary.interrupted = sum(find_interrupted(model, now) for model in queues)
     with transaction.atomic():
-        for model, enqueue in recorded:
+        for model, enqueue in queues.items():
             ids = requeue_stale(model, now)
             summary.requeued_ids[model.__name__] = ids
             if ids:

@@ -158,9 +158,9 @@ def test_a_check_in_whose_task_was_lost_is_sent_by_a_later_scan_once(
     assert check_in_emails() == []
     later = timezone.now() + REQUEUE_AFTER + datetime.timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
-        recovered = recover_deliveries(later, lambda ids: None, lambda ids: None, enqueue_check_in_delivery)
+        recovered = recover_deliveries(later, {OrderCheckIn: enqueue_check_in_delivery})
     assert recovered.requeued == 1
     assert len(check_in_emails()) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert recover_deliveries(later, lambda ids: None, lambda ids: None, enqueue_check_in_delivery).requeued == 0
+        assert recover_deliveries(later, {OrderCheckIn: enqueue_check_in_delivery}).requeued == 0
     assert len(check_in_emails()) == 1

@@ -18,7 +18,7 @@ from saleor_support_plugin.delays.scan import (
     scan_delays,
 )
 from saleor_support_plugin.management.progress import ProgressBar
-from saleor_support_plugin.tasks import enqueue_case_email_delivery, enqueue_check_in_delivery, enqueue_notice_delivery
+from saleor_support_plugin.tasks import delivery_queues, enqueue_notice_delivery
 
 
 class Command(BaseCommand):
@@ -48,9 +48,7 @@ class Command(BaseCommand):
         bar.close()
         self._report(summary, "queued")
         self.stdout.write(f"Support cases opened for orders still late: {open_cases_for_late_orders(runtime, now)}.")
-        recovered = recover_deliveries(
-            now, enqueue_notice_delivery, enqueue_case_email_delivery, enqueue_check_in_delivery
-        )
+        recovered = recover_deliveries(now, delivery_queues())
         self.stdout.write(
             f"Emails queued again (their task was lost): {recovered.requeued}; "
             f"interrupted mid-send (not resent, shown as not sent): {recovered.interrupted}."
