@@ -426,13 +426,21 @@ def approve(
         if resolution and resolution != request.resolution:
             request.resolution = _clean_resolution(resolution, settings)
         if amount is not None:
-            if amount < 0:
-                raise refusal("The amount cannot be negative.", "invalid", "amount")
-            request.amount = amount
+            request.amount = _storable_amount(amount)
         request.decision_reason = check_text(note or "", "reason").strip()
         if not _approve(port, settings, request, actor, now, auto=False):
             raise refusal(f"Saleor refused the return: {request.needs_staff_because}", "return_failed")
     return request
+
+
+def _storable_amount(amount: Decimal) -> Decimal:
+    """An amount staff typed, refused with a coded error unless the amount column holds it (found by the API
+    fuzz test: a 30-digit amount overflowed the column and answered with a server error)."""
+    column = ReturnRequest._meta.get_field("amount")
+    largest = Decimal(10) ** (column.max_digits - column.decimal_places)  # type: ignore[attr-defined]
+    if not 0 <= amount < largest:
+        raise refusal(f"The amount must be at least 0 and less than {largest}.", "invalid", "amount")
+    return amount.quantize(Decimal(1).scaleb(-column.decimal_places))  # type: ignore[attr-defined]
 
 
 def _approve(

@@ -243,6 +243,18 @@ def test_staff_approve_with_another_resolution_and_amount(
     assert len(sent("approved")) == 1
 
 
+@pytest.mark.parametrize("amount", [Decimal("-1"), Decimal("1e9"), Decimal("999999999999999999999999999999")])
+def test_an_amount_the_request_cannot_hold_is_refused_and_nothing_is_carried_out(
+    held_request, port, returns_settings, amount
+):
+    with pytest.raises(CaseError) as refused:
+        r.approve(port=port, settings=returns_settings(), request=held_request, actor=AGENT, amount=amount, now=NOW)
+    assert (refused.value.code, refused.value.field) == ("invalid", "amount")
+    held_request.refresh_from_db()
+    assert held_request.status == "pending"
+    assert port.returns == []
+
+
 def test_staff_reject_with_a_reason_the_customer_reads(held_request, port, django_capture_on_commit_callbacks):
     with pytest.raises(CaseError) as no_reason:
         r.reject(port=port, request=held_request, actor=AGENT, reason=" ")
