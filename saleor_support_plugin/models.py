@@ -621,27 +621,15 @@ class ReturnEmailKind(models.TextChoices):
     REPLACED = "replaced", "Replacement on its way (processed by staff)"
 
 
-class ReturnEmail(models.Model):
+class ReturnEmail(RecordedEmail):
     """One email about a return, recorded before it is sent; `dedupe_key` makes a second one impossible."""
 
     request = models.ForeignKey(ReturnRequest, null=True, blank=True, related_name="emails", on_delete=models.CASCADE)
     order_id = models.UUIDField(null=True, blank=True)
     kind = models.CharField(max_length=16, choices=ReturnEmailKind.choices)
     dedupe_key = models.CharField(max_length=128, unique=True)
-    recipient = models.EmailField(blank=True)
     # What the email says, fixed when it was recorded (staff-processed returns have no request to read).
     context = models.JSONField(default=dict)
-    status = models.CharField(max_length=16, choices=DelayNoticeStatus.choices, default=DelayNoticeStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    message_id = models.CharField(max_length=255, blank=True)
-    provider_message_id = models.CharField(max_length=255, blank=True)
-    failure_reason = models.TextField(blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=255, blank=True)
-    retry_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.dedupe_key} ({self.status})"
