@@ -26,6 +26,16 @@ def storable(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+# Files customers send (email attachments, return photos) are kept up to this size, the same everywhere.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+def file_name(filename: str | None, fallback: str) -> str:
+    """The file's own name: a sender's `../../mug.png` or `C:\\x\\mug.png` is kept as `mug.png`, never a path."""
+    name = storable(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name.lstrip(".")[:200] or fallback
+
+
 # Database ids and numbers are PostgreSQL integers at most 8 bytes wide; a larger number is nobody's.
 MAX_BIGINT = 2**63 - 1
 

@@ -27,7 +27,7 @@ from saleor_support_plugin.cases.service import (
 from saleor_support_plugin.cases.triggers import TOPIC_DELAY, link_delay_notices
 from saleor_support_plugin.core.orders import OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.core.text import storable
+from saleor_support_plugin.core.text import UPLOAD_MAX_BYTES, file_name, storable
 from saleor_support_plugin.inbound.parsing import (
     WrittenText,
     automatic_reason,
@@ -54,7 +54,7 @@ from saleor_support_plugin.models import (
     SupportCase,
 )
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = UPLOAD_MAX_BYTES
 QUOTED_MAX_LENGTH = 100_000
 NO_TEXT = "(The email had no text.)"
 
@@ -215,17 +215,11 @@ def customer(sender: str, user_id: int | None) -> Actor:
     return Actor(AuthorType.CUSTOMER, user_id=user_id, name=sender)
 
 
-def attachment_name(filename: str | None) -> str:
-    """The file's own name: a sender's `../../mug.png` or `C:\\x\\mug.png` is kept as `mug.png`, never a path."""
-    name = storable(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name.lstrip(".")[:200] or "attachment"
-
-
 def store_attachments(case_message: CaseMessage, message: AnymailInboundMessage) -> list[CaseAttachment]:
     stored, refused = [], []
     for part in message.attachments:
         content = part.get_content_bytes() or b""
-        name = attachment_name(part.get_filename())
+        name = file_name(part.get_filename(), "attachment")
         if len(content) > ATTACHMENT_MAX_BYTES:
             refused.append(f"{name} ({len(content) // 1024} KB)")
             continue

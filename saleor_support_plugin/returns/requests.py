@@ -21,7 +21,7 @@ from django.utils import timezone
 from saleor_support_plugin.cases.service import SYSTEM, Actor, CaseError, CaseOrder, add_message, check_text, open_case
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
-from saleor_support_plugin.core.text import storable
+from saleor_support_plugin.core.text import UPLOAD_MAX_BYTES, file_name
 from saleor_support_plugin.models import CaseCategory, CaseChange, CaseChannel, CaseTrigger
 from saleor_support_plugin.returns import emails
 from saleor_support_plugin.returns.models import (
@@ -52,7 +52,6 @@ from saleor_support_plugin.returns.port import (
 )
 
 COMMENT_MAX_LENGTH = 5_000
-PHOTO_MAX_BYTES = 10 * 1024 * 1024  # the limit of case attachments (inbound.ATTACHMENT_MAX_BYTES)
 PHOTO_MAX_COUNT = 5
 CASE_TOPIC = "return_request"
 
@@ -265,19 +264,13 @@ def _clean_photos(photos: Sequence[Photo]) -> Sequence[Photo]:
     for photo in photos:
         if not photo.content_type.startswith("image/"):
             raise refusal(f"{photo.name} is not a photo (an image file).", "invalid", "photos")
-        if len(photo.content) > PHOTO_MAX_BYTES:
-            raise refusal(f"{photo.name} is over the {PHOTO_MAX_BYTES // 2**20} MB limit.", "invalid", "photos")
+        if len(photo.content) > UPLOAD_MAX_BYTES:
+            raise refusal(f"{photo.name} is over the {UPLOAD_MAX_BYTES // 2**20} MB limit.", "invalid", "photos")
     return photos
 
 
-def photo_name(filename: str) -> str:
-    """The file's own name: `../../crack.png` or `C:\\x\\crack.png` is kept as `crack.png`, never a path."""
-    name = storable(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name.lstrip(".")[:200] or "photo"
-
-
 def _store_photo(request: ReturnRequest, photo: Photo) -> None:
-    name = photo_name(photo.name)
+    name = file_name(photo.name, "photo")
     record = ReturnPhoto(request=request, name=name, content_type=photo.content_type[:255], size=len(photo.content))
     record.file.save(name, ContentFile(photo.content), save=True)
 
