@@ -405,14 +405,17 @@ def bench_checkout_complete(
     table.extend(table_rows("checkoutComplete", run, hooks_expected=True))
 
 
+def measure_mutation(client: Any, document: str, mutation: str, variables: dict[str, Any], broker: str) -> Run:
+    """Rounds of a mutation (named `mutation` in the document), which must succeed every time."""
+    return run_rounds(lambda: client.post_graphql(document, variables), expect_no_errors(mutation), broker)
+
+
 def bench_order_fulfill(
     staff_api_client, permission_group_manage_orders, order_with_lines, warehouse, merchant_plugin, broker, table
 ):
     permission_group_manage_orders.user_set.add(staff_api_client.user)
     variables = fulfill_everything(order_with_lines, warehouse)
-    run = run_rounds(
-        lambda: staff_api_client.post_graphql(ORDER_FULFILL, variables), expect_no_errors("orderFulfill"), broker
-    )
+    run = measure_mutation(staff_api_client, ORDER_FULFILL, "orderFulfill", variables, broker)
     table.extend(table_rows("orderFulfill", run, hooks_expected=True, order_id=str(order_with_lines.pk)))
 
 
@@ -421,9 +424,7 @@ def bench_order_cancel(
 ):
     permission_group_manage_orders.user_set.add(staff_api_client.user)
     variables = {"id": to_global_id_or_none(order_with_lines)}
-    run = run_rounds(
-        lambda: staff_api_client.post_graphql(ORDER_CANCEL, variables), expect_no_errors("orderCancel"), broker
-    )
+    run = measure_mutation(staff_api_client, ORDER_CANCEL, "orderCancel", variables, broker)
     table.extend(table_rows("orderCancel", run, hooks_expected=True, order_id=str(order_with_lines.pk)))
 
 
@@ -432,11 +433,7 @@ def bench_order_return_products(
 ):
     permission_group_manage_orders.user_set.add(staff_api_client.user)
     variables = return_one_line(fulfilled_order)
-    run = run_rounds(
-        lambda: staff_api_client.post_graphql(RETURN_PRODUCTS, variables),
-        expect_no_errors("orderFulfillmentReturnProducts"),
-        broker,
-    )
+    run = measure_mutation(staff_api_client, RETURN_PRODUCTS, "orderFulfillmentReturnProducts", variables, broker)
     table.extend(table_rows("orderReturn", run, hooks_expected=True, order_id=str(fulfilled_order.pk)))
 
 
