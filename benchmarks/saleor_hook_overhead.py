@@ -18,6 +18,8 @@ come through benchmarks/conftest.py).
   here reports the same order, so one message carries a second's worth of requests.
 - SQL is counted with CaptureQueriesContext on the writer and replica aliases (Saleor's tests read the replica
   through a fake connection that runs on the writer, so such queries are counted once, on the writer).
+  Below the table: any statement (its shape, values left out) that a request with the plugin ran and no request
+  without it did.
 - Ratio: the median of the paired per-round ratios (set-up / absent) with a bootstrap 95% CI. It carries the
   machine's request-to-request noise (a few per cent here), so the plugin's own share is also timed directly
   inside the request: "own ms" is Saleor building the plugin plus the plugin's hooks, "hook ms" the on-commit
@@ -39,9 +41,11 @@ import logging
 import os
 import platform
 import random
+import re
 import statistics
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -99,6 +103,9 @@ query Checkout($id: ID) {
   }
 }
 """
+SQL_VALUES = re.compile(r"'(?:[^']|'')*'|\d+(?:\.\d+)?")
+SQL_SHAPES: dict[str, str] = {}
+SQL_NOTES: list[str] = []  # statements that only requests with the plugin ran, filled by table_rows
 NOISY_LOGGERS = ("saleor.tax.webhooks.shared",)  # "Missing tax configuration" on every checkout request
 COLUMNS = [
     ("request", 16),
@@ -120,7 +127,7 @@ COLUMNS = [
 @dataclass(frozen=True)
 class Sample:
     seconds: float
-    queries: int
+    statements: tuple[str, ...]  # the SQL statements' shapes, in order
     built: int  # SupportPlugin objects Saleor built during the request
     build_seconds: float  # time Saleor spent building them (BasePlugin.__init__: the plugin adds nothing to it)
     hook_calls: int  # on-commit callbacks of the plugin's order hooks
@@ -189,8 +196,8 @@ def plugin_messages(broker_url: str) -> list[list[str]]:
     return [args[0] for args in queued_task_args(broker_url, tasks.orders_changed_task.name)]  # type: ignore[misc]
 
 
-def timed_request(request: Callable[[], HttpResponse]) -> tuple[HttpResponse, float, int]:
-    """One request's response, seconds and SQL queries."""
+def timed_request(request: Callable[[], HttpResponse]) -> tuple[HttpResponse, float, tuple[str, ...]]:
+    """One request's response, seconds and SQL statements (their shapes: literals and numbers as ?)."""
     with contextlib.ExitStack() as stack:
         captured = []
         for connection in counted_connections():
@@ -204,13 +211,17 @@ def timed_request(request: Callable[[], HttpResponse]) -> tuple[HttpResponse, fl
             elapsed = time.perf_counter() - started
         finally:
             gc.enable()
-    return response, elapsed, sum(len(capture) for capture in captured)
+    return response, elapsed, tuple(sql_shape(query["sql"]) for capture in captured for query in capture)
+
+
+def sql_shape(sql: str) -> str:
+    """The statement without its values, shared between requests (a run holds thousands of them)."""
+    shape = SQL_VALUES.sub("?", sql)
+    return SQL_SHAPES.setdefault(shape, shape)
 
 
 def one_request(setup: str, request: Callable[[], HttpResponse], check: Callable[[HttpResponse], None]) -> Sample:
     """Send the request with the plugin absent, inactive or active, then undo what it did in the database."""
-    if setup != ABSENT:
-        PluginConfiguration.objects.filter(identifier=PLUGIN_ID).update(active=setup == ACTIVE)
     hooks = Meter(tasks.enqueue_order_change)
     built = Meter(BasePlugin.__init__)
 
@@ -223,12 +234,15 @@ def one_request(setup: str, request: Callable[[], HttpResponse], check: Callable
         mock.patch.object(plugin_module.SupportPlugin, "__init__", counted_init),
     ):
         savepoint = transaction.savepoint()
-        response, elapsed, queries = timed_request(request)
+        # Every set-up does the same before its request (absent too, though Saleor then ignores the row), and
+        # the update is rolled back with the request: the row does not pile up versions over a run.
+        PluginConfiguration.objects.filter(identifier=PLUGIN_ID).update(active=setup == ACTIVE)
+        response, elapsed, statements = timed_request(request)
         transaction.savepoint_rollback(savepoint)
     check(response)
     return Sample(
         elapsed,
-        queries,
+        statements,
         built.calls,
         built.seconds,
         hooks.calls,
@@ -297,6 +311,7 @@ def table() -> Iterator[list[str]]:
         f"Target: CI upper bound <= {TARGET_RATIO}, extra SQL +0, at most 1 message per request."
     )
     print("\n".join([format_row([name for name, _ in COLUMNS]), *rows]))
+    print("SQL run only with the plugin:", *(SQL_NOTES or ["none"]), sep="\n  ")
 
 
 def format_row(cells: list[str]) -> str:
@@ -345,14 +360,22 @@ def table_rows(name: str, run: Run, hooks_expected: bool, order_id: str | None =
             f"{own_ms:.2f}",
             f"{own_ms / median_absent * 100:.1f}",
             f"{statistics.median(s.hook_seconds for s in measured) * 1000:.2f}",
-            span([s.queries for s in measured]),
-            f"{max(s.queries for s in measured) - max(s.queries for s in absent):+d}",
+            span([len(s.statements) for s in measured]),
+            f"{max(len(s.statements) for s in measured) - max(len(s.statements) for s in absent):+d}",
             span([s.built for s in measured]),
             span([s.hook_calls for s in measured]),
             f"{messages_per_request:.2f}" if setup == ACTIVE else "0",
         ]
         rows.append(format_row(cells))
+        SQL_NOTES.extend(statements_not_in(absent, measured, f"{name} {setup}"))
     return rows
+
+
+def statements_not_in(absent: list[Sample], measured: list[Sample], label: str) -> list[str]:
+    """Statements (shapes) some measured request ran and no request without the plugin did."""
+    known = {shape for sample in absent for shape in sample.statements}
+    found = Counter(shape for sample in measured for shape in set(sample.statements) if shape not in known)
+    return [f"{label}: {count} of {len(measured)} requests ran {shape[:300]}" for shape, count in found.items()]
 
 
 def expect_no_errors(mutation: str) -> Callable[[HttpResponse], None]:
