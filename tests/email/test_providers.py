@@ -29,7 +29,7 @@ import requests
 from botocore.stub import Stubber
 from django.core.exceptions import ValidationError
 
-from saleor_support_plugin.cases.service import add_message, open_case, update_case
+from saleor_support_plugin.cases.service import add_message, update_case
 from saleor_support_plugin.core import constants as c
 from saleor_support_plugin.core.config import DEFAULTS
 from saleor_support_plugin.core.orders import (
@@ -43,14 +43,13 @@ from saleor_support_plugin.delays.notices import Delivery, deliver_delay_notice
 from saleor_support_plugin.delays.rules import CUSTOMER_STAGES
 from saleor_support_plugin.host.configuration import validate_configuration
 from saleor_support_plugin.models import (
-    CaseChannel,
     CaseEmail,
     CaseEmailKind,
     CaseStatus,
     DelayNotice,
     SupportCase,
 )
-from tests.conftest import AGENT, CUSTOMER, MONDAY, make_order
+from tests.conftest import AGENT, MONDAY, make_order, open_customer_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailWarning")]
 
@@ -403,14 +402,7 @@ def send_every_email(orders, runtime, capture) -> SupportCase:
         notice = DelayNotice.objects.create(order_id=order.id, order_number=order.number, stage=stage, due_at=MONDAY)
         assert deliver_delay_notice(notice.pk, runtime, NOW) is Delivery.SENT, notice.failure_reason
     with capture(execute=True):
-        case = open_case(
-            settings=runtime.settings,
-            author=CUSTOMER,
-            origin=CaseChannel.STOREFRONT,
-            subject=SUBJECT,
-            body=CUSTOMER_TEXT,
-            email="jane@example.com",
-        )
+        case = open_customer_case(runtime.settings, subject=SUBJECT, body=CUSTOMER_TEXT)
     with capture(execute=True):
         add_message(case, AGENT, REPLY_TEXT)
     with capture(execute=True):
