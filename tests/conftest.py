@@ -12,7 +12,7 @@ import requests
 from anymail.exceptions import AnymailRequestsAPIError
 
 import tests.celery_app  # noqa: F401 - makes the eager test Celery app the default one
-from saleor_support_plugin.cases.service import Actor
+from saleor_support_plugin.cases.service import Actor, CaseOrder, open_case
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import (
     FULFILLMENT_FULFILLED,
@@ -22,7 +22,7 @@ from saleor_support_plugin.core.orders import (
     OrderSnapshot,
 )
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.models import AuthorType
+from saleor_support_plugin.models import AuthorType, CaseChannel, SupportCase
 from tests.order_store import CURRENT, InMemoryOrders
 
 # Who writes on the cases of the Saleor-free tests.
@@ -49,6 +49,19 @@ def make_order(**overrides: Any) -> OrderSnapshot:
     }
     values.update(overrides)
     return OrderSnapshot(**values)
+
+
+def open_customer_case(settings: SupportSettings, **arguments: Any) -> SupportCase:
+    """The case most Saleor-free tests start from: Jane (CUSTOMER) asks about her mug from the storefront.
+    `arguments` are open_case's and replace these (another author, channel or text, an order, a priority)."""
+    usual: dict[str, Any] = {
+        "author": CUSTOMER,
+        "origin": CaseChannel.STOREFRONT,
+        "subject": "Where is my mug?",
+        "body": "It has been a week.",
+        "email": "jane@example.com",
+    }
+    return open_case(settings=settings, **(usual | arguments))
 
 
 def shipped(order: OrderSnapshot, at: datetime.datetime, **overrides: Any) -> OrderSnapshot:
@@ -128,16 +141,9 @@ def inbound_runtime(use_settings: Callable[..., SupportRuntime], settings: Any, 
 @pytest.fixture
 def case(inbound_runtime: SupportRuntime, orders: InMemoryOrders) -> Any:
     """A case Jane opened from the storefront about her order 1042 (the one received mail answers)."""
-    from saleor_support_plugin.cases.service import Actor, CaseOrder, open_case
-    from saleor_support_plugin.models import AuthorType, CaseChannel
-
     order = orders.put(make_order(number="1042", email="jane@example.com"))
-    return open_case(
-        settings=inbound_runtime.settings,
+    return open_customer_case(
+        inbound_runtime.settings,
         author=Actor(AuthorType.CUSTOMER, name="Jane"),
-        origin=CaseChannel.STOREFRONT,
-        subject="Where is my mug?",
-        body="It has been a week.",
-        email="jane@example.com",
         order=CaseOrder(id=order.id, number=order.number, email=order.email),
     )

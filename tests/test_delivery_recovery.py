@@ -19,8 +19,7 @@ from saleor_support_plugin.delays.scan import recover_deliveries, scan_delays
 from saleor_support_plugin.email.delivery import LOCK_NAMESPACES, REQUEUE_AFTER, Delivery
 from saleor_support_plugin.models import CaseEmail, CaseEmailKind, DelayNotice, DelayNoticeStatus
 from saleor_support_plugin.tasks import delivery_queues, scan_delays_task
-from tests.cases.test_emails import CUSTOMER
-from tests.conftest import make_order
+from tests.conftest import make_order, open_customer_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,17 +134,8 @@ def test_a_claim_records_when_and_by_which_task(queued_notices, runtime):
 
 @pytest.fixture
 def case_email(runtime):
-    from saleor_support_plugin.cases.service import open_case
-    from saleor_support_plugin.models import CaseChannel
-
-    case = open_case(  # its acknowledgement is sent on commit; the tests put it back in the state they model
-        settings=runtime.settings,
-        author=CUSTOMER,
-        origin=CaseChannel.STOREFRONT,
-        subject="Where is my mug?",
-        body="It has been a week.",
-        email="jane@example.com",
-    )
+    # Its acknowledgement is sent on commit; the tests put it back in the state they model.
+    case = open_customer_case(runtime.settings)
     return CaseEmail.objects.get(case=case, kind=CaseEmailKind.ACKNOWLEDGEMENT)
 
 

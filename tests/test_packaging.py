@@ -27,8 +27,14 @@ def test_wheel_contains_migrations_emails_and_translations(wheel):
     names = set(wheel.namelist())
     assert "saleor_support_plugin/migrations/0001_initial.py" in names
     assert "saleor_support_plugin/migrations/__init__.py" in names
-    for template in ("subject.txt", "body.txt", "body.html"):
-        assert f"saleor_support_plugin/emails/delay_notice/{template}" in names
+    emails = (REPO / "emails").glob("*/*")
+    templates = [path.relative_to(REPO).as_posix() for path in emails if path.suffix in (".txt", ".html")]
+    # Each email's own files and the body the return emails share (emails/_return/, which they extend).
+    assert {"emails/delay_notice/body.html", "emails/return_approved/body.html", "emails/_return/body.html"} <= set(
+        templates
+    )
+    for template in templates:
+        assert f"saleor_support_plugin/{template}" in names
     assert "saleor_support_plugin/locale/de/LC_MESSAGES/django.mo" in names
     assert not any(name.startswith(("tests/", "benchmarks/", "graphql/")) for name in names)
 

@@ -13,7 +13,6 @@ from saleor_support_plugin.cases.reply_tokens import make_token, read_token
 from saleor_support_plugin.cases.service import (
     CaseOrder,
     add_message,
-    open_case,
     open_or_update_topic_case,
     update_case,
 )
@@ -21,7 +20,7 @@ from saleor_support_plugin.core.business_days import BusinessCalendar
 from saleor_support_plugin.core.config import CustomTemplate
 from saleor_support_plugin.email.delivery import Delivery
 from saleor_support_plugin.models import CaseChannel, CaseEmail, CaseEmailKind, CaseStatus
-from tests.conftest import AGENT, CUSTOMER
+from tests.conftest import AGENT, CUSTOMER, open_customer_case
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +31,7 @@ ORDER = CaseOrder(id=uuid.uuid4(), number="1042", email="jane@example.com", lang
 def open_jane_case(runtime, django_capture_on_commit_callbacks):
     def open_one(subject="Where is my mug?", **overrides):
         with django_capture_on_commit_callbacks(execute=True):
-            return open_case(
-                settings=runtime.settings,
-                author=CUSTOMER,
-                origin=CaseChannel.STOREFRONT,
-                subject=subject,
-                body="It has been a week.",
-                email="Jane@Example.com",
-                **overrides,
-            )
+            return open_customer_case(runtime.settings, subject=subject, email="Jane@Example.com", **overrides)
 
     return open_one
 
@@ -174,13 +165,12 @@ def test_a_case_staff_open_after_a_phone_call_sends_only_the_acknowledgement(
     runtime, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case = open_case(
-            settings=runtime.settings,
+        case = open_customer_case(
+            runtime.settings,
             author=AGENT,
             origin=CaseChannel.PHONE,
             subject="Called about a late parcel",
             body="Customer called: parcel not arrived.",
-            email="jane@example.com",
         )
     assert [(m.tags[-1], m.to) for m in mail.outbox] == [(CaseEmailKind.ACKNOWLEDGEMENT, ["jane@example.com"])]
     assert not CaseEmail.objects.filter(case=case, kind=CaseEmailKind.REPLY).exists()

@@ -253,11 +253,11 @@ def test_settings_are_parsed_once_per_configuration_version(monkeypatch):
 
 def test_parsing_keeps_the_senders_options_whatever_receiving_lacks():
     # Stored before receiving was checked on save: the missing signing key must not cost sending its domain.
-    stored = saleor_list(
-        email_provider="mailgun",
-        email_provider_api_key="key-123",
-        email_provider_options='{"sender_domain": "mg.shop.example"}',
-        inbound_webhook_secret="mailgun:a-long-random-password",
-    )
-    assert c.EMAIL_PROVIDER_OPTIONS in errors_of(**{item["name"]: item["value"] for item in stored})
-    assert parse_settings(stored).email_provider_options == {"sender_domain": "mg.shop.example"}
+    stored = {
+        c.EMAIL_PROVIDER: "mailgun",
+        c.EMAIL_PROVIDER_API_KEY: "key-123",
+        c.EMAIL_PROVIDER_OPTIONS: '{"sender_domain": "mg.shop.example"}',
+        c.INBOUND_WEBHOOK_SECRET: "mailgun:a-long-random-password",
+    }
+    assert c.EMAIL_PROVIDER_OPTIONS in errors_of(**stored)
+    assert parse_settings(saleor_list(**stored)).email_provider_options == {"sender_domain": "mg.shop.example"}

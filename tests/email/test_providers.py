@@ -29,7 +29,7 @@ import requests
 from botocore.stub import Stubber
 from django.core.exceptions import ValidationError
 
-from saleor_support_plugin.cases.service import add_message, open_case, update_case
+from saleor_support_plugin.cases.service import add_message, update_case
 from saleor_support_plugin.core import constants as c
 from saleor_support_plugin.core.config import DEFAULTS
 from saleor_support_plugin.core.orders import (
@@ -43,14 +43,13 @@ from saleor_support_plugin.delays.notices import Delivery, deliver_delay_notice
 from saleor_support_plugin.delays.rules import CUSTOMER_STAGES
 from saleor_support_plugin.host.configuration import validate_configuration
 from saleor_support_plugin.models import (
-    CaseChannel,
     CaseEmail,
     CaseEmailKind,
     CaseStatus,
     DelayNotice,
     SupportCase,
 )
-from tests.conftest import AGENT, CUSTOMER, MONDAY, make_order
+from tests.conftest import AGENT, MONDAY, make_order, open_customer_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailWarning")]
 
@@ -86,20 +85,21 @@ def pop_json(headers: dict[str, str], name: str, default: Any) -> Any:
     return json.loads(headers.pop(name)) if name in headers else default
 
 
+def addresses(items: list[dict[str, Any]], key: str = "email") -> list[str]:
+    return [item[key] for item in items]
+
+
+def parts(data: dict[str, Any], text: str = "text", html: str = "html") -> tuple[str, str, str]:
+    """The subject, text and HTML of a JSON API's message: "subject", and the two bodies as the API names them."""
+    return data["subject"], data[text], data[html]
+
+
 def read_brevo(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
     headers = lower(data["headers"])
-    metadata = pop_json(headers, "x-mailin-custom", {})
-    to = [item["email"] for item in data["to"]]
+    metadata, reply_to = pop_json(headers, "x-mailin-custom", {}), data.get("replyTo", {}).get("email", "")
     return Sent(
-        to,
-        data["subject"],
-        data["textContent"],
-        data["htmlContent"],
-        headers,
-        data.get("replyTo", {}).get("email", ""),
-        data["tags"],
-        metadata,
+        addresses(data["to"]), *parts(data, "textContent", "htmlContent"), headers, reply_to, data["tags"], metadata
     )
 
 
@@ -107,144 +107,78 @@ def read_mailersend(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
     headers = lower({item["name"]: item["value"] for item in data.get("headers", [])})
     headers["in-reply-to"] = data.get("in_reply_to", "")
-    metadata = pop_json(headers, "x-metadata", {})
-    to = [item["email"] for item in data["to"]]
-    return Sent(
-        to,
-        data["subject"],
-        data["text"],
-        data["html"],
-        headers,
-        data.get("reply_to", {}).get("email", ""),
-        data["tags"],
-        metadata,
-    )
+    metadata, reply_to = pop_json(headers, "x-metadata", {}), data.get("reply_to", {}).get("email", "")
+    return Sent(addresses(data["to"]), *parts(data), headers, reply_to, data["tags"], metadata)
 
 
 def read_mailgun(request: dict[str, Any]) -> Sent:
     data = request["data"]
     headers = lower({key[2:]: value for key, value in data.items() if key.startswith("h:")})
     metadata = {key[2:]: value for key, value in data.items() if key.startswith("v:")}
-    return Sent(
-        data["to"],
-        data["subject"],
-        data["text"],
-        data["html"],
-        headers,
-        headers.pop("reply-to", ""),
-        data["o:tag"],
-        metadata,
-    )
+    return Sent(data["to"], *parts(data), headers, headers.pop("reply-to", ""), data["o:tag"], metadata)
 
 
 def read_mailjet(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
-    common = data["Globals"]
+    common, reply_to = data["Globals"], data["Globals"].get("ReplyTo", {}).get("Email", "")
     to = [item["Email"] for message in data["Messages"] for item in message["To"]]
-    return Sent(
-        to,
-        common["Subject"],
-        common["TextPart"],
-        common["HTMLPart"],
-        lower(common["Headers"]),
-        common.get("ReplyTo", {}).get("Email", ""),
-        [common["CustomCampaign"]],
-        json.loads(common["EventPayload"]),
-    )
+    subject, text, html = common["Subject"], common["TextPart"], common["HTMLPart"]
+    tags, metadata = [common["CustomCampaign"]], json.loads(common["EventPayload"])
+    return Sent(to, subject, text, html, lower(common["Headers"]), reply_to, tags, metadata)
 
 
 def read_mailtrap(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
-    to = [item["email"] for item in data["to"]]
-    return Sent(
-        to,
-        data["subject"],
-        data["text"],
-        data["html"],
-        lower(data["headers"]),
-        data.get("reply_to", {}).get("email", ""),
-        [data["category"]],
-        data["custom_variables"],
-    )
+    reply_to = data.get("reply_to", {}).get("email", "")
+    tags, metadata = [data["category"]], data["custom_variables"]
+    return Sent(addresses(data["to"]), *parts(data), lower(data["headers"]), reply_to, tags, metadata)
 
 
 def read_mandrill(request: dict[str, Any]) -> Sent:
     message = json.loads(request["data"])["message"]
     headers = lower(message["headers"])
-    to = [item["email"] for item in message["to"]]
-    return Sent(
-        to,
-        message["subject"],
-        message["text"],
-        message["html"],
-        headers,
-        headers.pop("reply-to", ""),
-        message["tags"],
-        message["metadata"],
-    )
+    reply_to = headers.pop("reply-to", "")
+    return Sent(addresses(message["to"]), *parts(message), headers, reply_to, message["tags"], message["metadata"])
 
 
 def read_postal(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
     headers = lower(data["headers"])
     metadata = pop_json(headers, "x-metadata", {})
-    return Sent(
-        data["to"],
-        data["subject"],
-        data["plain_body"],
-        data["html_body"],
-        headers,
-        data.get("reply_to", ""),
-        [data["tag"]],
-        metadata,
-    )
+    content = parts(data, "plain_body", "html_body")
+    return Sent(data["to"], *content, headers, data.get("reply_to", ""), [data["tag"]], metadata)
 
 
 def read_postmark(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
     headers = lower({item["Name"]: item["Value"] for item in data["Headers"]})
-    return Sent(
-        data["To"].split(","),
-        data["Subject"],
-        data["TextBody"],
-        data["HtmlBody"],
-        headers,
-        data.get("ReplyTo", ""),
-        [data["Tag"]],
-        data["Metadata"],
-    )
+    subject, text, html = data["Subject"], data["TextBody"], data["HtmlBody"]
+    reply_to, tags = data.get("ReplyTo", ""), [data["Tag"]]
+    return Sent(data["To"].split(","), subject, text, html, headers, reply_to, tags, data["Metadata"])
 
 
 def read_resend(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
     headers = lower(data["headers"])
     metadata, tags = pop_json(headers, "x-metadata", {}), pop_json(headers, "x-tags", [])
-    return Sent(
-        data["to"], data["subject"], data["text"], data["html"], headers, data.get("reply_to", [""])[0], tags, metadata
-    )
+    return Sent(data["to"], *parts(data), headers, data.get("reply_to", [""])[0], tags, metadata)
 
 
 def read_scaleway(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
     headers = lower({item["key"]: item["value"] for item in data["additional_headers"]})
     metadata, tags = pop_json(headers, "x-metadata", {}), pop_json(headers, "x-tags", [])
-    to = [item["email"] for item in data["to"]]
-    return Sent(to, data["subject"], data["text"], data["html"], headers, headers.pop("reply-to", ""), tags, metadata)
+    return Sent(addresses(data["to"]), *parts(data), headers, headers.pop("reply-to", ""), tags, metadata)
 
 
 def read_sendgrid(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
-    parts = {item["type"]: item["value"] for item in data["content"]}
-    to = [item["email"] for item in data["personalizations"][0]["to"]]
+    bodies = {item["type"]: item["value"] for item in data["content"]}
+    to = addresses(data["personalizations"][0]["to"])
+    reply_to = data.get("reply_to_list", [{"email": ""}])[0]["email"]
+    text, html = bodies["text/plain"], bodies["text/html"]
     return Sent(
-        to,
-        data["subject"],
-        parts["text/plain"],
-        parts["text/html"],
-        lower(data["headers"]),
-        data.get("reply_to_list", [{"email": ""}])[0]["email"],
-        data["categories"],
-        data["custom_args"],
+        to, data["subject"], text, html, lower(data["headers"]), reply_to, data["categories"], data["custom_args"]
     )
 
 
@@ -252,32 +186,18 @@ def read_sparkpost(request: dict[str, Any]) -> Sent:
     data = json.loads(request["data"])
     content = data["content"]
     to = [item["address"]["email"] for item in data["recipients"]]
-    return Sent(
-        to,
-        content["subject"],
-        content["text"],
-        content["html"],
-        lower(content["headers"]),
-        content.get("reply_to", ""),
-        [data["campaign_id"]],
-        data["metadata"],
-    )
+    reply_to, tags = content.get("reply_to", ""), [data["campaign_id"]]
+    return Sent(to, *parts(content), lower(content["headers"]), reply_to, tags, data["metadata"])
 
 
 def read_unisender_go(request: dict[str, Any]) -> Sent:
     message = json.loads(request["data"])["message"]
     headers = lower(message["headers"])
     headers.pop("to", None)
-    to = [item["email"] for item in message["recipients"]]
+    to, body = addresses(message["recipients"]), message["body"]
+    subject, reply_to = message["subject"], message.get("reply_to", "")
     return Sent(
-        to,
-        message["subject"],
-        message["body"]["plaintext"],
-        message["body"]["html"],
-        headers,
-        message.get("reply_to", ""),
-        message["tags"],
-        message["global_metadata"],
+        to, subject, body["plaintext"], body["html"], headers, reply_to, message["tags"], message["global_metadata"]
     )
 
 
@@ -482,14 +402,7 @@ def send_every_email(orders, runtime, capture) -> SupportCase:
         notice = DelayNotice.objects.create(order_id=order.id, order_number=order.number, stage=stage, due_at=MONDAY)
         assert deliver_delay_notice(notice.pk, runtime, NOW) is Delivery.SENT, notice.failure_reason
     with capture(execute=True):
-        case = open_case(
-            settings=runtime.settings,
-            author=CUSTOMER,
-            origin=CaseChannel.STOREFRONT,
-            subject=SUBJECT,
-            body=CUSTOMER_TEXT,
-            email="jane@example.com",
-        )
+        case = open_customer_case(runtime.settings, subject=SUBJECT, body=CUSTOMER_TEXT)
     with capture(execute=True):
         add_message(case, AGENT, REPLY_TEXT)
     with capture(execute=True):

@@ -2,7 +2,7 @@
 email lacking what it exists to carry is refused before it can be sent."""
 
 import pytest
-from django.utils.html import linebreaks
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
 from saleor_support_plugin.core.config import CustomTemplate
@@ -101,3 +101,40 @@ def test_a_message_shown_in_an_escaped_html_template_counts_as_shown():
 )
 def test_emails_are_written_in_a_shipped_language_or_english(code, language):
     assert email_language(code) == language
+
+
+# The return emails (returns/emails.py) differ in subject and next step; their body is one (emails/_return/).
+RETURN = {
+    "rma_number": "RMA-7",
+    "order_number": "1042",
+    "next_step": "Send the items to:\nAcme Returns\n1 Dock Road",
+    "return_address": "Acme Returns\n1 Dock Road",
+    "items": [
+        {"name": "Mug & <Saucer>", "variant": "Blue", "quantity": 2},
+        {"name": "Plate", "variant": "", "quantity": 1},
+    ],
+    "sender_name": "Acme & Sons",
+    "language_code": "en",
+    "amount": "12.50",
+    "currency": "USD",
+    "gift_card_code": "CREDIT-0001",
+    "decision_reason": "Worn.",
+}
+RETURN_TEXT = (
+    "Hello,\n\nSend the items to:\nAcme Returns\n1 Dock Road\n\nReturn reference: RMA-7\nOrder: #1042\n"
+    "- 2 x Mug & <Saucer> (Blue)\n- 1 x Plate\n\nAcme & Sons\n"
+)
+RETURN_HTML_BODY = (
+    "<p>Hello,</p>\n<p>Send the items to:<br>Acme Returns<br>1 Dock Road</p>\n"
+    "<p>Return reference: <strong>RMA-7</strong><br>Order: #1042</p>\n"
+    "<ul><li>2 x Mug &amp; &lt;Saucer&gt; (Blue)</li><li>1 x Plate</li></ul>\n<p>Acme &amp; Sons</p>\n</body></html>\n"
+)
+
+
+@pytest.mark.parametrize("kind", ["requested", "approved", "rejected", "received", "refunded", "credited", "replaced"])
+def test_every_return_email_has_the_return_body(kind):
+    rendered = render_email(f"return_{kind}", RETURN, "en")
+    assert rendered.text == RETURN_TEXT
+    head = f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(rendered.subject)}</title>'
+    assert rendered.html.startswith(head)
+    assert rendered.html.endswith(RETURN_HTML_BODY)

@@ -45,6 +45,15 @@ def scan(runtime, at, capture):
         return send_due_check_ins(at, runtime, enqueue_check_in_delivery)
 
 
+def sent_check_in(orders, runtime, capture):
+    """A delivered order whose check-in went out five days later: the order and the email's links (all good,
+    something is wrong, opt out)."""
+    order = delivered_order(orders)
+    schedule_check_in(order, runtime.settings)
+    scan(runtime, DELIVERED + datetime.timedelta(days=5), capture)
+    return order, LINK.findall(check_in_emails()[0].body)
+
+
 def check_in_emails():
     return [message for message in mail.outbox if "check_in" in message.tags]
 
@@ -112,10 +121,7 @@ def test_never_with_an_open_case_or_a_return_or_after_opting_out(
 def test_something_is_wrong_opens_a_case_with_the_customers_words_once(
     check_ins_on, orders, django_capture_on_commit_callbacks
 ):
-    order = delivered_order(orders)
-    schedule_check_in(order, check_ins_on.settings)
-    scan(check_ins_on, DELIVERED + datetime.timedelta(days=5), django_capture_on_commit_callbacks)
-    good, problem, _opt_out = LINK.findall(check_in_emails()[0].body)
+    order, (good, problem, _opt_out) = sent_check_in(orders, check_ins_on, django_capture_on_commit_callbacks)
     asked = visit(problem, check_ins_on)
     assert b"<textarea" in asked.content
     assert not SupportCase.objects.exists()  # opening the link alone opens nothing
@@ -135,10 +141,7 @@ def test_something_is_wrong_opens_a_case_with_the_customers_words_once(
 def test_all_good_is_recorded_and_a_forged_link_changes_nothing(
     check_ins_on, orders, django_capture_on_commit_callbacks
 ):
-    order = delivered_order(orders)
-    schedule_check_in(order, check_ins_on.settings)
-    scan(check_ins_on, DELIVERED + datetime.timedelta(days=5), django_capture_on_commit_callbacks)
-    good, _problem, _opt_out = LINK.findall(check_in_emails()[0].body)
+    _order, (good, _problem, _opt_out) = sent_check_in(orders, check_ins_on, django_capture_on_commit_callbacks)
     forged = good[:-3] + ("x" if good[-3] != "x" else "y") + good[-2:]
     assert visit(forged, check_ins_on).status_code == 400
     assert OrderCheckIn.objects.get().answer == ""

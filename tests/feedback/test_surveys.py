@@ -14,14 +14,12 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
-from saleor_support_plugin.cases.service import Actor, CaseError, CaseOrder, add_message, change_case, open_case
+from saleor_support_plugin.cases.service import CaseError, CaseOrder, add_message, change_case
 from saleor_support_plugin.core.signed_links import make_token, rating_url
 from saleor_support_plugin.feedback.ratings import rating_figures
 from saleor_support_plugin.feedback.surveys import Rated, add_comment, rate, send_due_surveys, survey_for_rating
 from saleor_support_plugin.feedback.views import handle_feedback_request
 from saleor_support_plugin.models import (
-    AuthorType,
-    CaseChannel,
     CaseEmailKind,
     CaseStatus,
     CaseSurvey,
@@ -29,11 +27,10 @@ from saleor_support_plugin.models import (
     SurveyStatus,
 )
 from saleor_support_plugin.service_levels.report import Period, support_report
+from tests.conftest import AGENT, CUSTOMER, open_customer_case
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
-AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 BASE = "https://api.shop.example/plugins/global/saleor.support/"
 
 
@@ -45,12 +42,8 @@ def surveys_on(use_settings):
 
 
 def resolved_case(runtime, email="jane@example.com", language="en") -> SupportCase:
-    case = open_case(
-        settings=runtime.settings,
-        author=CUSTOMER,
-        origin=CaseChannel.STOREFRONT,
-        subject="Where is my mug?",
-        body="It has been a week.",
+    case = open_customer_case(
+        runtime.settings,
         email=email,
         order=CaseOrder(id=uuid.uuid4(), number="1042", email=email, language_code=language),
     )
@@ -193,14 +186,7 @@ def test_rating_from_the_storefront_before_a_survey_and_bad_ratings(surveys_on):
     survey.refresh_from_db()
     assert (survey.status, survey.rating, survey.comment) == (SurveyStatus.SKIPPED, 4, "Quick, thanks")
     assert add_comment(survey, "More", timezone.now()) is False
-    open_one = open_case(
-        settings=surveys_on.settings,
-        author=CUSTOMER,
-        origin=CaseChannel.STOREFRONT,
-        subject="Still open",
-        body="Hello",
-        email="jane@example.com",
-    )
+    open_one = open_customer_case(surveys_on.settings, subject="Still open", body="Hello")
     with pytest.raises(CaseError, match="resolved or closed"):
         survey_for_rating(open_one, timezone.now())
 

@@ -77,6 +77,28 @@ def paid_days_ago_and_scanned(staff_api_client: Any, order: Order, days: int, ca
         scan_delays_task.delay()
 
 
+def open_case_at(
+    moment: datetime.datetime,
+    client: Any,
+    order: Order,
+    subject: str = "Where is my order?",
+    body: str = "It has been ten days.",
+) -> str:
+    """The client opens a case about the order through supportCaseCreate as if at `moment`, with a token made
+    then (one made at another frozen time may have expired); the case's ID."""
+    from freezegun import freeze_time
+    from saleor.graphql.tests.utils import get_graphql_content
+
+    from .graphql_operations import CREATE
+
+    variables = {"input": {"subject": subject, "body": body, "order": order_id(order)}}
+    with freeze_time(moment):
+        client.regenerate_access_token()
+        result = get_graphql_content(client.post_graphql(CREATE, variables))["data"]["supportCaseCreate"]
+    assert result["errors"] == []
+    return result["case"]["id"]
+
+
 RETURN_PRODUCTS = """
 mutation Return($order: ID!, $input: OrderReturnProductsInput!) {
   orderFulfillmentReturnProducts(order: $order, input: $input) {

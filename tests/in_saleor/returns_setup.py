@@ -116,6 +116,21 @@ def line_input(line, quantity: int, reason: Page | None = None, comment: str = "
     return values
 
 
+def request_return(
+    client: Any, order: Any, lines: list[dict[str, Any]], resolution: str = "REFUND", **more: Any
+) -> Any:
+    """supportReturnRequest's answer to asking for these lines of the order back."""
+    from saleor.graphql.tests.utils import get_graphql_content
+
+    variables = {"input": {"order": gid("Order", order.pk), "lines": lines, "resolution": resolution, **more}}
+    return get_graphql_content(client.post_graphql(REQUEST, variables))["data"]["supportReturnRequest"]
+
+
+def request_one_item(client: Any, order: Any, reason: Page, resolution: str = "REFUND") -> Any:
+    """The customer asks to return one item of the order's first line: supportReturnRequest's answer."""
+    return request_return(client, order, [line_input(order.lines.first(), 1, reason)], resolution)
+
+
 RECEIVE = """
 mutation Receive($id: ID!) {
   supportReturnRequestReceive(id: $id) { returnRequest { status receivedAt } errors { field code message } }

@@ -101,19 +101,12 @@ class ReturnsWorld:
 @pytest.fixture
 def returns_world(fulfilled_order, returns_plugin, return_reasons, user_api_client):
     """Returns on (staff decide every request), and one request of the customer's waiting."""
-    from .returns_setup import REQUEST, line_input
+    from .returns_setup import request_one_item
 
     returns_plugin(return_auto_approve="false")
-    variables = {
-        "input": {
-            "order": order_id(fulfilled_order),
-            "lines": [line_input(fulfilled_order.lines.first(), 1, return_reasons["damaged"])],
-            "resolution": "REFUND",
-        }
-    }
-    result = get_graphql_content_from_response(user_api_client.post_graphql(REQUEST, variables))
-    assert result["data"]["supportReturnRequest"]["errors"] == []
-    return ReturnsWorld(result["data"]["supportReturnRequest"]["returnRequest"]["id"], return_reasons["damaged"])
+    result = request_one_item(user_api_client, fulfilled_order, return_reasons["damaged"])
+    assert result["errors"] == []
+    return ReturnsWorld(result["returnRequest"]["id"], return_reasons["damaged"])
 
 
 class World:

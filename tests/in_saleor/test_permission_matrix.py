@@ -33,12 +33,28 @@ MATRIX = {
     # --- Service levels and feedback (the case is resolved first for supportCaseRate)
     "supportReport": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
     "supportCaseRate": ["not_found", "ok", "ok", "not_found", "not_found", "customer_only", "customer_only"],
+    # --- Returns (issue 11): the same requesters on a paid, fulfilled, delivered order with one request waiting
+    "supportReturnPolicy": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    "supportReturnRequests": ["empty", "ok", "ok", "empty", "empty", "ok", "ok"],
+    "me.supportReturnRequests": ["empty", "empty", "ok", "empty", "empty", "empty", "empty"],
+    "supportReturnRequest": ["refused", "ok", "ok", "not_found", "not_found", "ok", "ok"],
+    "supportReturnRequestDecide": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportReturnRequestReceive": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
+    "supportReturnRequestRefund": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
 }
-CASES = [
-    (operation, actor, expected)
-    for operation, row in MATRIX.items()
-    for actor, expected in zip(ACTORS, row, strict=True)
-]
+
+
+def matrix_cases(returns: bool) -> list[tuple[str, str, str]]:
+    """(operation, actor, expected outcome) of the case operations, or of the return operations."""
+    return [
+        (operation, actor, expected)
+        for operation, row in MATRIX.items()
+        if ("Return" in operation) == returns
+        for actor, expected in zip(ACTORS, row, strict=True)
+    ]
+
+
+CASES, RETURN_CASES = matrix_cases(returns=False), matrix_cases(returns=True)
 
 
 @pytest.fixture
@@ -46,7 +62,7 @@ def clients(api_client, user_api_client, user2_api_client, staff_api_client, app
     app_api_client.app.permissions.add(permission_manage_support)
 
     def client_for(actor):
-        return {
+        client = {
             "anonymous": api_client,
             "guest": api_client,
             "customer": user_api_client,
@@ -55,6 +71,9 @@ def clients(api_client, user_api_client, user2_api_client, staff_api_client, app
             "staff": staff_api_client,
             "app": app_api_client,
         }[actor]
+        if actor == "staff":
+            client.user.user_permissions.add(permission_manage_support)
+        return client
 
     return client_for
 
@@ -86,38 +105,43 @@ def request_for(operation, actor, case, order):
     }[operation]
 
 
+# What an empty answer to a query means; mutations answer with coded errors (ERROR_OUTCOMES).
+EMPTY_ANSWER = {
+    "supportCasesForOrder": "empty",
+    "supportReturnRequests": "empty",
+    "supportCase": "not_found",
+    "supportSettings": "not_found",
+    "supportReport": "not_found",
+    "supportReturnPolicy": "not_found",
+}
+ERROR_OUTCOMES = {"NOT_FOUND": "not_found", "REQUIRED": "refused", "INVALID": "customer_only"}
+
+
 def outcome(operation, content):
+    """The outcome of a support query or mutation (cases and returns alike) from Saleor's answer."""
     if any(
         e.get("extensions", {}).get("exception", {}).get("code") == "PermissionDenied"
         for e in content.get("errors", [])
     ):
         return "denied"
     assert "errors" not in content, content["errors"]
-    if operation == "me.supportCases":
+    if operation.startswith("me."):
         me = content["data"]["me"]
-        return "ok" if me and me["supportCases"] else "empty"
+        return "ok" if me and me[operation.removeprefix("me.")] else "empty"
     result = content["data"][operation]
     if operation == "supportCases":
         return "ok" if result["totalCount"] >= 1 else "empty"
-    if operation == "supportCasesForOrder":
-        return "ok" if result else "empty"
-    if operation in ("supportCase", "supportSettings", "supportReport"):
-        return "ok" if result else "not_found"
+    if operation in EMPTY_ANSWER:
+        return "ok" if result else EMPTY_ANSWER[operation]
     codes = [error["code"] for error in result["errors"]]
     if not codes:
         return "ok"
-    return {"NOT_FOUND": "not_found", "REQUIRED": "refused", "INVALID": "customer_only"}.get(codes[0], f"error {codes}")
+    return ERROR_OUTCOMES.get(codes[0], f"error {codes}")
 
 
 @pytest.mark.parametrize(("operation", "actor", "expected"), CASES, ids=[f"{o}-{a}" for o, a, _ in CASES])
 def test_permission_matrix(operation, actor, expected, clients, customer_case, order_with_lines, support_plugin):
     client = clients(actor)
-    if actor == "staff":
-        from saleor.permission.models import Permission
-
-        client.user.user_permissions.add(
-            Permission.objects.get(codename="manage_support", content_type__app_label="saleor_support_plugin")
-        )
     if operation == "supportCaseRate":
         SupportCase.objects.update(status="resolved", resolved_at=timezone.now())
     query, variables = request_for(operation, actor, customer_case, order_with_lines)
@@ -133,40 +157,16 @@ def test_permission_matrix(operation, actor, expected, clients, customer_case, o
         assert SupportCase.objects.get(pk=SupportCase.objects.order_by("pk").first().pk).priority == "normal"
 
 
-# --- Returns (issue 11): the same requesters on a paid, fulfilled, delivered order with one request waiting ---
-RETURN_MATRIX = {
-    "supportReturnPolicy": ["not_found", "ok", "ok", "not_found", "not_found", "ok", "ok"],
-    "supportReturnRequests": ["empty", "ok", "ok", "empty", "empty", "ok", "ok"],
-    "me.supportReturnRequests": ["empty", "empty", "ok", "empty", "empty", "empty", "empty"],
-    "supportReturnRequest": ["refused", "ok", "ok", "not_found", "not_found", "ok", "ok"],
-    "supportReturnRequestDecide": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
-    "supportReturnRequestReceive": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
-    "supportReturnRequestRefund": ["denied", "denied", "denied", "denied", "denied", "ok", "ok"],
-}
-MATRIX.update(RETURN_MATRIX)
-RETURN_CASES = [
-    (operation, actor, expected)
-    for operation, row in RETURN_MATRIX.items()
-    for actor, expected in zip(ACTORS, row, strict=True)
-]
-CASES = [case for case in CASES if case[0] not in RETURN_MATRIX]
+# --- Returns (issue 11): MATRIX's return rows, on a paid, fulfilled, delivered order with one request waiting
 
 
 @pytest.fixture
 def waiting_return(delivered_order, returns_plugin, return_reasons, user_api_client):
     """A customer's request for one item of the first line, waiting for staff."""
-    from .returns_setup import REQUEST, line_input
+    from .returns_setup import request_one_item
 
     returns_plugin(return_auto_approve="false")
-    variables = {
-        "input": {
-            "order": order_id(delivered_order),
-            "lines": [line_input(delivered_order.lines.first(), 1, return_reasons["damaged"])],
-            "resolution": "REFUND",
-        }
-    }
-    result = get_graphql_content_from_response(user_api_client.post_graphql(REQUEST, variables))
-    return result["data"]["supportReturnRequest"]["returnRequest"]
+    return request_one_item(user_api_client, delivered_order, return_reasons["damaged"])["returnRequest"]
 
 
 def return_request_for(operation, actor, waiting, order, reason):
@@ -208,45 +208,18 @@ def advance_for(operation):
         requests.mark_received(port=port, request=request, actor=SYSTEM)
 
 
-def return_outcome(operation, content):
-    if any(
-        e.get("extensions", {}).get("exception", {}).get("code") == "PermissionDenied"
-        for e in content.get("errors", [])
-    ):
-        return "denied"
-    assert "errors" not in content, content["errors"]
-    if operation == "me.supportReturnRequests":
-        me = content["data"]["me"]
-        return "ok" if me and me["supportReturnRequests"] else "empty"
-    result = content["data"][operation]
-    if operation == "supportReturnPolicy":
-        return "ok" if result else "not_found"
-    if operation == "supportReturnRequests":
-        return "ok" if result else "empty"
-    codes = [error["code"] for error in result["errors"]]
-    if not codes:
-        return "ok"
-    return {"NOT_FOUND": "not_found", "REQUIRED": "refused"}.get(codes[0], f"error {codes}")
-
-
 @pytest.mark.parametrize(("operation", "actor", "expected"), RETURN_CASES, ids=[f"{o}-{a}" for o, a, _ in RETURN_CASES])
 def test_return_permission_matrix(operation, actor, expected, clients, waiting_return, delivered_order, return_reasons):
     from saleor_support_plugin.returns.models import ReturnRequest
 
     client = clients(actor)
-    if actor == "staff":
-        from saleor.permission.models import Permission
-
-        client.user.user_permissions.add(
-            Permission.objects.get(codename="manage_support", content_type__app_label="saleor_support_plugin")
-        )
     advance_for(operation)
     query, variables = return_request_for(operation, actor, waiting_return, delivered_order, return_reasons["damaged"])
     before = list(ReturnRequest.objects.values_list("pk", "status"))
 
     content = get_graphql_content_from_response(client.post_graphql(query, variables))
 
-    assert return_outcome(operation, content) == expected
+    assert outcome(operation, content) == expected
     if expected in ("denied", "not_found", "refused"):
         assert list(ReturnRequest.objects.values_list("pk", "status")) == before
 

@@ -22,6 +22,8 @@ from .returns_setup import (
     RETURN_ADDRESS,
     gid,
     line_input,
+    request_one_item,
+    request_return,
     sent,
 )
 
@@ -30,11 +32,6 @@ pytestmark = pytest.mark.django_db
 
 def data(response, name):
     return get_graphql_content(response)["data"][name]
-
-
-def request_return(client, order, lines, resolution="REFUND", **more):
-    variables = {"input": {"order": gid("Order", order.pk), "lines": lines, "resolution": resolution, **more}}
-    return data(client.post_graphql(REQUEST, variables), "supportReturnRequest")
 
 
 def test_the_policy_shows_each_line_returnable_until_the_window_closes(
@@ -211,8 +208,7 @@ def test_approving_above_the_staff_limit_needs_manage_orders(
     permission_group_manage_orders,
 ):
     returns_plugin(return_auto_approve="false", return_staff_refund_limit="1")
-    line = delivered_order.lines.first()
-    held = request_return(user_api_client, delivered_order, [line_input(line, 1, return_reasons["damaged"])])
+    held = request_one_item(user_api_client, delivered_order, return_reasons["damaged"])
     variables = {"id": held["returnRequest"]["id"], "input": {"approve": True}}
     assert_no_permission(support_staff_api_client.post_graphql(DECIDE, variables))
     assert ReturnRequest.objects.get().status == "pending"
@@ -223,8 +219,7 @@ def test_approving_above_the_staff_limit_needs_manage_orders(
 
 def test_customers_cannot_decide(user_api_client, delivered_order, returns_plugin, return_reasons):
     returns_plugin(return_auto_approve="false")
-    line = delivered_order.lines.first()
-    held = request_return(user_api_client, delivered_order, [line_input(line, 1, return_reasons["damaged"])])
+    held = request_one_item(user_api_client, delivered_order, return_reasons["damaged"])
     response = user_api_client.post_graphql(DECIDE, {"id": held["returnRequest"]["id"], "input": {"approve": True}})
     assert_no_permission(response)
 
@@ -234,9 +229,7 @@ def test_an_exchange_makes_saleors_replacement_draft_order(
 ):
     returns_plugin()
     line = delivered_order.lines.first()
-    result = request_return(
-        user_api_client, delivered_order, [line_input(line, 1, return_reasons["damaged"])], resolution="EXCHANGE"
-    )
+    result = request_one_item(user_api_client, delivered_order, return_reasons["damaged"], resolution="EXCHANGE")
     assert result["errors"] == []
     request = ReturnRequest.objects.get()
     replaced = delivered_order.fulfillments.get(pk=request.replace_fulfillment_id)

@@ -15,18 +15,13 @@ from saleor.payment import ChargeStatus, TransactionKind
 from saleor_support_plugin.models import CaseChange, SupportCase
 from saleor_support_plugin.returns.models import ReturnEmail, ReturnRequest
 
-from .returns_setup import DECIDE, RECEIVE, REFUND, REQUEST, gid, line_input, sent
+from .returns_setup import DECIDE, RECEIVE, REFUND, line_input, request_one_item, request_return, sent
 
 pytestmark = pytest.mark.django_db
 
 
 def data(response, name):
     return get_graphql_content(response)["data"][name]
-
-
-def request_return(client, order, lines, resolution="REFUND"):
-    variables = {"input": {"order": gid("Order", order.pk), "lines": lines, "resolution": resolution}}
-    return data(client.post_graphql(REQUEST, variables), "supportReturnRequest")
 
 
 def test_a_late_request_reaches_a_case_and_is_approved_received_and_refunded_through_the_dummy_gateway(
@@ -98,9 +93,7 @@ def test_store_credit_is_a_saleor_gift_card_for_the_amount(
 ):
     returns_plugin()
     line = delivered_order.lines.first()
-    result = request_return(
-        user_api_client, delivered_order, [line_input(line, 1, return_reasons["damaged"])], resolution="STORE_CREDIT"
-    )
+    result = request_one_item(user_api_client, delivered_order, return_reasons["damaged"], resolution="STORE_CREDIT")
     request_id = result["returnRequest"]["id"]
     assert result["returnRequest"]["status"] == "APPROVED"
     data(support_staff_api_client.post_graphql(RECEIVE, {"id": request_id}), "supportReturnRequestReceive")
@@ -122,8 +115,7 @@ def test_refunding_above_the_staff_limit_needs_manage_orders(
     from saleor.graphql.tests.utils import assert_no_permission
 
     returns_plugin()
-    line = delivered_order.lines.first()
-    result = request_return(user_api_client, delivered_order, [line_input(line, 1, return_reasons["damaged"])])
+    result = request_one_item(user_api_client, delivered_order, return_reasons["damaged"])
     request_id = result["returnRequest"]["id"]
     data(support_staff_api_client.post_graphql(RECEIVE, {"id": request_id}), "supportReturnRequestReceive")
     returns_plugin(return_staff_refund_limit="1")

@@ -5,9 +5,7 @@ task tells staff once when a target is at risk and escalates once at breach."""
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
-import graphene
 import pytest
 from django.core import mail
 from freezegun import freeze_time
@@ -15,12 +13,13 @@ from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_support_plugin.models import CaseChange, CaseEmailKind, SupportCase
 from saleor_support_plugin.tasks import scan_delays_task
+from tests.business_time import BERLIN
 
 from . import graphql_operations as ops
+from .helpers import open_case_at
 
 pytestmark = pytest.mark.django_db
 
-BERLIN = ZoneInfo("Europe/Berlin")
 
 CASE_SERVICE_LEVEL = """
 query Case($id: ID!) {
@@ -55,20 +54,6 @@ def shop(support_plugin, support_staff_api_client):
         at_risk_percent="80",
         staff_inbox="team@shop.example",
     )
-
-
-def open_case_at(moment: datetime.datetime, client, order) -> str:
-    variables = {
-        "input": {
-            "subject": "Where is my order?",
-            "body": "It has been ten days.",
-            "order": graphene.Node.to_global_id("Order", order.pk),
-        }
-    }
-    with freeze_time(moment):
-        result = get_graphql_content(client.post_graphql(ops.CREATE, variables))["data"]["supportCaseCreate"]
-    assert result["errors"] == []
-    return result["case"]["id"]
 
 
 def service_level(client, case_id: str) -> dict:

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from zoneinfo import ZoneInfo
 
-import graphene
 import pytest
 from freezegun import freeze_time
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_support_plugin.models import AuthorType, CaseMessage, SupportCase
+from tests.business_time import BERLIN, business_minutes
 
 from . import graphql_operations as ops
+from .helpers import open_case_at
 
 pytestmark = pytest.mark.django_db
 
-BERLIN = ZoneInfo("Europe/Berlin")
 # (opened, answered after) in Berlin time, Monday 2 November 2026 on; one never answered.
 CASES = [
     ((2, 9, 0), 30),
@@ -32,16 +31,6 @@ CASES = [
 ]
 
 
-def business_minutes(start: datetime.datetime, end: datetime.datetime) -> int:
-    minutes, moment = 0, start
-    while moment < end:
-        wall = moment.astimezone(BERLIN)
-        if wall.weekday() < 5 and 9 <= wall.hour < 17:
-            minutes += 1
-        moment += datetime.timedelta(minutes=1)
-    return minutes
-
-
 def test_report_percentiles_equal_figures_from_raw_timestamps(
     support_plugin, support_staff_api_client, user_api_client, order_with_lines
 ):
@@ -51,22 +40,11 @@ def test_report_percentiles_equal_figures_from_raw_timestamps(
     staff = support_staff_api_client
     for (day, hour, minute), answered_after in CASES:
         opened = datetime.datetime(2026, 11, day, hour, minute, tzinfo=BERLIN)
-        variables = {
-            "input": {
-                "subject": "Help",
-                "body": "Hello",
-                "order": graphene.Node.to_global_id("Order", order_with_lines.pk),
-            }
-        }
-        with freeze_time(opened):
-            user_api_client.regenerate_access_token()
-            created = get_graphql_content(user_api_client.post_graphql(ops.CREATE, variables))["data"][
-                "supportCaseCreate"
-            ]
+        case_id = open_case_at(opened, user_api_client, order_with_lines, subject="Help", body="Hello")
         if answered_after is not None:
             with freeze_time(opened + datetime.timedelta(minutes=answered_after)):
                 staff.regenerate_access_token()
-                staff.post_graphql(ops.REPLY, {"id": created["case"]["id"], "body": "On it."})
+                staff.post_graphql(ops.REPLY, {"id": case_id, "body": "On it."})
     staff.regenerate_access_token()
     period = {"gte": "2026-11-02T00:00:00+01:00", "lt": "2026-11-16T00:00:00+01:00"}
     report = get_graphql_content(staff.post_graphql(ops.REPORT, {"period": period, "groupBy": "WEEK"}))

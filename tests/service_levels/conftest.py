@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -11,8 +10,8 @@ from django.utils import timezone
 from saleor_support_plugin.core.business_days import BusinessCalendar
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.core.service_policies import Policy
+from tests.business_time import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = datetime.timedelta(hours=1)
 CHRISTMAS = datetime.date(2026, 12, 25)
 

@@ -8,31 +8,21 @@ from dataclasses import replace
 
 import pytest
 
-from saleor_support_plugin.cases.service import Actor, CaseOrder, add_message, change_case, is_overdue, open_case
+from saleor_support_plugin.cases.service import CaseOrder, add_message, change_case, is_overdue
 from saleor_support_plugin.core.service_policies import Policy
-from saleor_support_plugin.models import AuthorType, CaseChannel, CasePriority, CaseStatus, SupportCase
+from saleor_support_plugin.models import CaseChannel, CasePriority, CaseStatus, SupportCase
+from tests.conftest import AGENT, CUSTOMER, open_customer_case
 from tests.order_store import CURRENT
 
 from .conftest import HOUR, berlin
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
-AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 ORDER = CaseOrder(id=uuid.uuid4(), number="1042", email="jane@example.com")
 
 
 def open_one(settings, origin=CaseChannel.STOREFRONT, priority=CasePriority.NORMAL) -> SupportCase:
-    return open_case(
-        settings=settings,
-        author=CUSTOMER,
-        origin=origin,
-        subject="Where is my mug?",
-        body="It has been a week.",
-        email="jane@example.com",
-        order=ORDER,
-        priority=priority,
-    )
+    return open_customer_case(settings, origin=origin, order=ORDER, priority=priority)
 
 
 def test_targets_are_stamped_in_business_hours_when_the_case_opens(shop, clock):

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from saleor_support_plugin.cases.service import Actor, CaseOrder, open_case
+from saleor_support_plugin.cases.service import Actor, CaseOrder
 from saleor_support_plugin.core.business_hours import parse_opening_hours
 from saleor_support_plugin.core.service_policies import promise
-from saleor_support_plugin.models import AuthorType, CaseChannel, CaseEmailKind
+from saleor_support_plugin.models import AuthorType, CaseEmailKind
+from tests.conftest import open_customer_case
 
 from .conftest import berlin
 
@@ -51,13 +52,9 @@ def test_the_acknowledgement_states_the_cases_promise_in_the_customers_language(
 ):
     clock.set(berlin(2026, 11, 2, 9, 0))
     with django_capture_on_commit_callbacks(execute=True):
-        open_case(
-            settings=shop.settings,
+        open_customer_case(
+            shop.settings,
             author=Actor(AuthorType.CUSTOMER, name="Jane"),
-            origin=CaseChannel.STOREFRONT,
-            subject="Where is my mug?",
-            body="It has been a week.",
-            email="jane@example.com",
             order=CaseOrder(id=uuid.uuid4(), number="1042", email="jane@example.com", language_code=language),
         )
     (ack,) = [message for message in mail.outbox if message.tags[-1] == CaseEmailKind.ACKNOWLEDGEMENT]

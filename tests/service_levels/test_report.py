@@ -16,25 +16,15 @@ from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
 from saleor_support_plugin.cases.service import Actor, CaseOrder, add_message, change_case, open_case
 from saleor_support_plugin.models import AuthorType, CaseChannel, CaseMessage, CasePriority, CaseStatus, SupportCase
 from saleor_support_plugin.service_levels.report import Period, support_report
+from tests.business_time import business_minutes
 
-from .conftest import BERLIN, berlin
+from .conftest import berlin
 
 pytestmark = pytest.mark.django_db
 
 CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
 AGENTS = [Actor(AuthorType.STAFF, user_id=n, name=f"Agent {n}") for n in (1, 2)]
 WEEK = Period(berlin(2026, 11, 2).astimezone(datetime.UTC), berlin(2026, 11, 16).astimezone(datetime.UTC))
-
-
-def business_minutes(start: datetime.datetime, end: datetime.datetime) -> int:
-    """Minutes between two moments that fall Monday to Friday 9:00-17:00 Berlin wall-clock time."""
-    minutes, moment = 0, start
-    while moment < end:
-        wall = moment.astimezone(BERLIN)
-        if wall.weekday() < 5 and 9 <= wall.hour < 17:
-            minutes += 1
-        moment += datetime.timedelta(minutes=1)
-    return minutes
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -10,17 +10,13 @@ import pytest
 from django.core import mail
 
 from saleor_support_plugin.cases.service import (
-    Actor,
     CaseOrder,
     add_message,
     change_case,
     check_service_levels,
-    open_case,
 )
 from saleor_support_plugin.models import (
-    AuthorType,
     CaseChange,
-    CaseChannel,
     CaseEmail,
     CaseEmailKind,
     CasePriority,
@@ -28,13 +24,12 @@ from saleor_support_plugin.models import (
     ServiceLevelEvent,
     SupportCase,
 )
+from tests.conftest import AGENT, CUSTOMER, open_customer_case
 
 from .conftest import berlin, settings_of
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = Actor(AuthorType.CUSTOMER, user_id=7, name="Jane")
-AGENT = Actor(AuthorType.STAFF, user_id=1, name="Sam Agent")
 MINUTE = datetime.timedelta(minutes=1)
 
 
@@ -42,13 +37,8 @@ MINUTE = datetime.timedelta(minutes=1)
 def case(shop, clock, django_capture_on_commit_callbacks) -> SupportCase:
     clock.set(berlin(2026, 11, 2, 9, 0))  # Monday: first response due 13:00, at risk from 12:12
     with django_capture_on_commit_callbacks(execute=True):
-        return open_case(
-            settings=shop.settings,
-            author=CUSTOMER,
-            origin=CaseChannel.STOREFRONT,
-            subject="Where is my mug?",
-            body="It has been a week.",
-            email="jane@example.com",
+        return open_customer_case(
+            shop.settings,
             order=CaseOrder(id=uuid.uuid4(), number="1042", email="jane@example.com"),
         )
 
