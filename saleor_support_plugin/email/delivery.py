@@ -1,4 +1,4 @@
-"""Sending one recorded email at most once: shared by delay notices and case emails.
+"""Sending one recorded email at most once: shared by delay notices, case emails, check-ins and return emails.
 
 A record (a model with `status`, `attempts`, `failure_reason`, `message_id`, `provider_message_id`,
 `claimed_at`, `claimed_by`, `retry_at`) is claimed by a conditional UPDATE (pending or retrying -> sending)
