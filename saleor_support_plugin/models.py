@@ -137,16 +137,25 @@ class AuthorType(models.TextChoices):
     APP = "app", "App"
 
 
-class SupportCase(models.Model):
+class CustomerOrderCopy(models.Model):
+    """What a case or a return request copies from the order and its customer, so it outlives the order."""
+
+    order_number = models.CharField(max_length=32, blank=True)
+    customer_id = models.IntegerField(null=True, blank=True, db_index=True)
+    customer_email = models.EmailField(blank=True, db_index=True)
+    channel_slug = models.CharField(max_length=255, blank=True)
+    language_code = models.CharField(max_length=35, default="en")
+
+    class Meta:
+        abstract = True
+
+
+class SupportCase(CustomerOrderCopy):
     """A customer's problem, usually about one order. The order number and email are copied onto the case so
     it survives the order's deletion; `topic` is set on cases opened automatically, and at most one open
     case per order and topic exists (a partial unique index), so a second trigger adds to the first."""
 
     order_id = models.UUIDField(null=True, blank=True, db_index=True)
-    order_number = models.CharField(max_length=32, blank=True)
-    customer_id = models.IntegerField(null=True, blank=True, db_index=True)
-    customer_email = models.EmailField(blank=True, db_index=True)
-    channel_slug = models.CharField(max_length=255, blank=True)
     origin = models.CharField(max_length=16, choices=CaseChannel.choices)
     topic = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=24, choices=CaseStatus.choices, default=CaseStatus.NEW)
@@ -162,7 +171,6 @@ class SupportCase(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
-    language_code = models.CharField(max_length=35, default="en")
     # --- Service levels (service_levels/clock.py): targets stamped at opening, in business time.
     service_level_policy = models.CharField(max_length=200, blank=True)
     first_response_target = models.DurationField(null=True, blank=True)
@@ -209,7 +217,17 @@ class SupportCase(models.Model):
         return self.status in OPEN_CASE_STATUSES
 
 
-class CaseMessage(models.Model):
+class CaseEntry(models.Model):
+    """Something that happened on a case (a message, a change), listed in the order it happened."""
+
+    created_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ("created_at", "pk")
+
+
+class CaseMessage(CaseEntry):
     """A public reply (the customer sees it) or an internal note (staff only)."""
 
     case = models.ForeignKey(SupportCase, related_name="messages", on_delete=models.CASCADE)
@@ -222,17 +240,15 @@ class CaseMessage(models.Model):
     # From a received email: the earlier mail it quotes (and any text cut off an over-long body), kept apart
     # from the new text so it can be shown collapsed.
     quoted_text = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ("created_at", "pk")
+    class Meta(CaseEntry.Meta):
         indexes = [models.Index(fields=["case", "created_at"], name="support_message_case_idx")]
 
     def __str__(self) -> str:
         return f"{self.author_type} on case {self.case_id}"
 
 
-class CaseChange(models.Model):
+class CaseChange(CaseEntry):
     """The audit trail: who changed which field of a case, when, from what to what."""
 
     case = models.ForeignKey(SupportCase, related_name="changes", on_delete=models.CASCADE)
@@ -242,10 +258,8 @@ class CaseChange(models.Model):
     actor_type = models.CharField(max_length=16, choices=AuthorType.choices)
     actor_user_id = models.IntegerField(null=True, blank=True)
     actor_app_id = models.IntegerField(null=True, blank=True)
-    created_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ("created_at", "pk")
+    class Meta(CaseEntry.Meta):
         # The support report reads status changes of a period.
         indexes = [models.Index(fields=["field", "created_at"], name="support_casechange_field_idx")]
 
@@ -342,17 +356,25 @@ class InboundEmail(models.Model):
         return f"{self.message_id} ({self.status})"
 
 
-class CaseAttachment(models.Model):
-    """A file that came with a customer's email, kept in Django's default storage."""
+class CustomerFile(models.Model):
+    """A file a customer sent, kept in Django's default storage (core.text: its name and size limit)."""
 
-    case_message = models.ForeignKey(CaseMessage, related_name="attachments", on_delete=models.CASCADE)
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=255)
     size = models.PositiveIntegerField()
-    file = models.FileField(upload_to="saleor-support/attachments/%Y/%m/", max_length=512)
+
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
+
+
+class CaseAttachment(CustomerFile):
+    """A file that came with a customer's email."""
+
+    case_message = models.ForeignKey(CaseMessage, related_name="attachments", on_delete=models.CASCADE)
+    file = models.FileField(upload_to="saleor-support/attachments/%Y/%m/", max_length=512)
 
 
 class DashboardSubmission(models.Model):
@@ -450,28 +472,17 @@ class CheckInAnswer(models.TextChoices):
     PROBLEM = "problem", "Something is wrong"
 
 
-class OrderCheckIn(models.Model):
+class OrderCheckIn(RecordedEmail):
     """The one post-delivery check-in of an order (the unique order id makes a second impossible): scheduled
     when the order is delivered, emailed when due unless something speaks against it, answered once."""
 
     order_id = models.UUIDField(unique=True)
     order_number = models.CharField(max_length=32, blank=True)
-    recipient = models.EmailField(blank=True)
     language_code = models.CharField(max_length=35, blank=True)
     send_after = models.DateTimeField()
-    # "scheduled" until due, then a delivery status as a delay notice has (email_delivery.py).
+    # "scheduled" until due, then a delivery status as a delay notice has (email/delivery.py).
     status = models.CharField(max_length=16, default="scheduled")
     base_url = models.CharField(max_length=512, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    message_id = models.CharField(max_length=255, blank=True)
-    provider_message_id = models.CharField(max_length=255, blank=True)
-    failure_reason = models.TextField(blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=255, blank=True)
-    retry_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=16, choices=CheckInAnswer.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     case = models.ForeignKey(SupportCase, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
@@ -527,13 +538,8 @@ class ReturnResolution(models.TextChoices):
     STORE_CREDIT = "store_credit", "Store credit"
 
 
-class ReturnRequest(models.Model):
+class ReturnRequest(CustomerOrderCopy):
     order_id = models.UUIDField(db_index=True)
-    order_number = models.CharField(max_length=32, blank=True)
-    customer_id = models.IntegerField(null=True, blank=True, db_index=True)
-    customer_email = models.EmailField(blank=True, db_index=True)
-    channel_slug = models.CharField(max_length=255, blank=True)
-    language_code = models.CharField(max_length=35, default="en")
     currency = models.CharField(max_length=3, blank=True)
     # The client's key for this request (or one derived from its content): a retry finds the request it made.
     idempotency_key = models.CharField(max_length=64)
@@ -598,17 +604,11 @@ class ReturnRequestLine(models.Model):
         return f"{self.quantity} x {self.product_name}"
 
 
-class ReturnPhoto(models.Model):
+class ReturnPhoto(CustomerFile):
     """A photo the customer sent with the request: the same storage and size limit as case attachments."""
 
     request = models.ForeignKey(ReturnRequest, related_name="photos", on_delete=models.CASCADE)
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=255)
-    size = models.PositiveIntegerField()
     file = models.FileField(upload_to="saleor-support/returns/%Y/%m/", max_length=512)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ReturnEmailKind(models.TextChoices):

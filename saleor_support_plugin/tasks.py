@@ -31,6 +31,7 @@ from saleor_support_plugin.feedback.check_ins import deliver_check_in, send_due_
 from saleor_support_plugin.feedback.surveys import send_due_surveys
 from saleor_support_plugin.host.saleor_compat import allow_writer
 from saleor_support_plugin.models import CaseEmail, DelayNotice, OrderCheckIn, ReturnEmail
+from saleor_support_plugin.returns.emails import deliver_return_email
 
 logger = logging.getLogger(__name__)
 
@@ -214,16 +215,14 @@ def scan_delays_task() -> None:
 SEND_TASK_OPTIONS: dict[str, Any] = {"ignore_result": True, "acks_late": True, "reject_on_worker_lost": True}
 
 
-@shared_task(bind=True, **SEND_TASK_OPTIONS)
-@allow_writer()
-def send_delay_notice_task(self: Task, notice_id: int) -> None:
-    _deliver_one(self, deliver_delay_notice, DelayNotice, notice_id)
+def _sending_task(name: str, deliver: Callable[..., Delivery], model: type[Model]) -> Task:
+    """The task that sends one recorded email of `model` (by its id), registered under `name` in this module."""
 
+    @allow_writer()
+    def send_one(self: Task, pk: int) -> None:
+        _deliver_one(self, deliver, model, pk)
 
-@shared_task(bind=True, **SEND_TASK_OPTIONS)
-@allow_writer()
-def send_case_email_task(self: Task, email_id: int) -> None:
-    _deliver_one(self, deliver_case_email, CaseEmail, email_id)
+    return shared_task(bind=True, name=f"{__name__}.{name}", **SEND_TASK_OPTIONS)(send_one)
 
 
 def _deliver_one(task: Task, deliver: Callable[..., Delivery], model: type[Model], pk: int) -> None:
@@ -232,6 +231,12 @@ def _deliver_one(task: Task, deliver: Callable[..., Delivery], model: type[Model
     if outcome is Delivery.RETRY:
         retry_at = model._default_manager.filter(pk=pk).values_list("retry_at", flat=True).first()
         task.apply_async(args=[pk], eta=retry_at)
+
+
+send_delay_notice_task = _sending_task("send_delay_notice_task", deliver_delay_notice, DelayNotice)
+send_case_email_task = _sending_task("send_case_email_task", deliver_case_email, CaseEmail)
+send_check_in_task = _sending_task("send_check_in_task", deliver_check_in, OrderCheckIn)  # feedback
+send_return_email_task = _sending_task("send_return_email_task", deliver_return_email, ReturnEmail)  # returns
 
 
 # A chunk of ids, split into one task per email. Acknowledged late too: a chunk whose worker died while
@@ -266,21 +271,6 @@ def enqueue_check_in_delivery(check_in_ids: list[int]) -> None:
 # Returns (issue 11): the customer's return emails, one task per email like case emails.
 def enqueue_return_email_delivery(email_ids: list[int]) -> None:
     _enqueue(email_ids, send_return_email_task, send_return_emails_task)
-
-
-@shared_task(bind=True, **SEND_TASK_OPTIONS)
-@allow_writer()
-def send_check_in_task(self: Task, check_in_id: int) -> None:
-    _deliver_one(self, deliver_check_in, OrderCheckIn, check_in_id)
-
-
-@shared_task(bind=True, **SEND_TASK_OPTIONS)
-@allow_writer()
-def send_return_email_task(self: Task, email_id: int) -> None:
-    from .returns.emails import deliver_return_email
-    from .returns.models import ReturnEmail
-
-    _deliver_one(self, deliver_return_email, ReturnEmail, email_id)
 
 
 @shared_task(**SEND_TASK_OPTIONS)

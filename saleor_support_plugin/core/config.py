@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -27,6 +27,8 @@ from django.core.validators import validate_email
 from saleor_support_plugin.core import constants as c
 from saleor_support_plugin.core.business_days import WEEKDAY_NAMES, BusinessCalendar
 from saleor_support_plugin.core.business_hours import OpeningHours, OpeningHoursError, parse_opening_hours
+from saleor_support_plugin.core.field_checks import INVALID, REQUIRED, Check, check_names, parse_bool
+from saleor_support_plugin.core.field_checks import text as _text
 from saleor_support_plugin.core.return_policy import RETURN_CHECKS, RETURN_DEFAULTS, ReturnPolicy, parse_policy
 from saleor_support_plugin.core.service_policies import (
     Policy,
@@ -36,10 +38,6 @@ from saleor_support_plugin.core.service_policies import (
     parse_policies,
 )
 from saleor_support_plugin.core.text import whole_number
-
-# Saleor's PluginErrorCode values; kept as strings so the domain does not import Saleor.
-INVALID = "invalid"
-REQUIRED = "required"
 
 # Providers whose anymail backend needs no API key.
 KEYLESS_PROVIDERS = {"test", "console", "amazon_ses"}
@@ -259,51 +257,16 @@ def parse_settings(configuration: list[dict[str, Any]] | Mapping[str, Any]) -> S
     values = config_values(configuration)
     good = {name: value for name, value in values.items() if not _FIELD_CHECKS.get(name, _ok)(value, values)}
     merged = {**DEFAULTS, **good}
-    return SupportSettings(
-        sender_address=_text(merged[c.SENDER_ADDRESS]),
-        sender_name=_text(merged[c.SENDER_NAME]),
-        email_provider=_text(merged[c.EMAIL_PROVIDER]).lower(),
-        email_provider_api_key=_text(merged[c.EMAIL_PROVIDER_API_KEY]),
-        email_provider_options=_json_object(merged[c.EMAIL_PROVIDER_OPTIONS]),
-        calendar=_calendar(merged),
-        handling_days=_int(merged[c.HANDLING_DAYS]),
-        handling_starts_at=_text(merged[c.HANDLING_STARTS_AT]),
-        default_delivery_days=_optional_int(merged[c.DEFAULT_DELIVERY_DAYS]),
-        delivery_grace_days=_int(merged[c.DELIVERY_GRACE_DAYS]),
-        approval_wait_hours=_int(merged[c.APPROVAL_WAIT_HOURS]),
-        revised_estimate_days=_int(merged[c.REVISED_ESTIMATE_DAYS]),
-        notify_not_shipped=parse_bool(merged[c.NOTIFY_NOT_SHIPPED]),
-        notify_delivery_overdue=parse_bool(merged[c.NOTIFY_DELIVERY_OVERDUE]),
-        notify_approval_pending=parse_bool(merged[c.NOTIFY_APPROVAL_PENDING]),
-        reply_domain=_text(merged[c.REPLY_DOMAIN]).lower(),
-        inbound_webhook_secret=_text(merged[c.INBOUND_WEBHOOK_SECRET]),
-        staff_inbox=_text(merged[c.STAFF_INBOX]),
-        first_response_hours=_int(merged[c.FIRST_RESPONSE_HOURS]),
-        resolution_hours=_int(merged[c.RESOLUTION_HOURS]),
-        case_after_late_days=_optional_int(merged[c.CASE_AFTER_LATE_DAYS]),
-        anonymous_cases_per_ip_hour=_int(merged[c.ANONYMOUS_CASES_PER_IP_HOUR]),
-        anonymous_cases_per_email_hour=_int(merged[c.ANONYMOUS_CASES_PER_EMAIL_HOUR]),
-        support_email=_text(merged[c.SUPPORT_EMAIL]),
-        support_phone=_text(merged[c.SUPPORT_PHONE]),
-        support_hours=_text(merged[c.SUPPORT_HOURS]),
-        support_response_time=_text(merged[c.SUPPORT_RESPONSE_TIME]),
-        custom_templates=_custom_templates(merged),
-        dashboard_origins=parse_origins(merged[c.DASHBOARD_URL]),
-        opening_hours_spec=_text(merged[c.SUPPORT_OPENING_HOURS]),
-        service_level_policies=_policies(merged),
-        at_risk_percent=_int(merged[c.AT_RISK_PERCENT]),
-        breach_priority=_text(merged[c.BREACH_PRIORITY]).lower(),
-        breach_assignee_id=_optional_int(merged[c.BREACH_ASSIGNEE]),
-        survey_enabled=parse_bool(merged[c.SURVEY_ENABLED]),
-        survey_delay_hours=_int(merged[c.SURVEY_DELAY_HOURS]),
-        survey_interval_days=_int(merged[c.SURVEY_INTERVAL_DAYS]),
-        survey_link_days=_int(merged[c.SURVEY_LINK_DAYS]),
-        survey_low_rating=_int(merged[c.SURVEY_LOW_RATING]),
-        survey_low_rating_action=_text(merged[c.SURVEY_LOW_RATING_ACTION]).lower(),
-        check_in_enabled=parse_bool(merged[c.CHECK_IN_ENABLED]),
-        check_in_days=_int(merged[c.CHECK_IN_DAYS]),
-        returns=parse_policy(merged),
-    )
+    return SupportSettings(**{attribute: read(merged) for attribute, read in _SETTINGS_READERS.items()})
+
+
+def _lower(value: Any) -> str:
+    return _text(value).lower()
+
+
+def _field(name: str, parse: Callable[[Any], Any]) -> Callable[[Mapping[str, Any]], Any]:
+    """Read one configuration field with `parse`."""
+    return lambda values: parse(values[name])
 
 
 # --- Service levels
@@ -376,12 +339,6 @@ def parse_origins(value: Any) -> tuple[str, ...]:
     return tuple(origins)
 
 
-def parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    return _text(value).lower() in {"true", "1", "yes", "on"}
-
-
 def parse_weekdays(value: Any) -> frozenset[int]:
     names = [part.strip().lower()[:3] for part in _text(value).replace(";", ",").split(",")]
     return frozenset(WEEKDAY_NAMES.index(name) for name in names if name in WEEKDAY_NAMES)
@@ -395,10 +352,6 @@ def _holiday_tokens(value: Any) -> list[str]:
     return [token for token in _text(value).replace(",", " ").split() if token]
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _int(value: Any) -> int:
     return int(_text(value))
 
@@ -410,10 +363,6 @@ def _optional_int(value: Any) -> int | None:
 def _json_object(value: Any) -> dict[str, Any]:
     text = _text(value)
     return json.loads(text) if text else {}
-
-
-# Each check returns None when the value is good, else (message, code).
-Check = tuple[str, str] | None
 
 
 def _ok(value: Any, values: Mapping[str, Any]) -> Check:
@@ -500,13 +449,12 @@ def _check_timezone(value: Any, values: Mapping[str, Any]) -> Check:
 
 
 def _check_business_days(value: Any, values: Mapping[str, Any]) -> Check:
-    names = [part.strip().lower() for part in _text(value).replace(";", ",").split(",") if part.strip()]
-    unknown = [name for name in names if name[:3] not in WEEKDAY_NAMES]
-    if unknown:
-        return f"Unknown day(s): {', '.join(unknown)}. Use mon, tue, wed, thu, fri, sat, sun.", INVALID
-    if not names:
-        return "Name at least one business day, for example mon,tue,wed,thu,fri.", REQUIRED
-    return None
+    return check_names(
+        [part.strip().lower() for part in _text(value).replace(";", ",").split(",") if part.strip()],
+        lambda name: name[:3] in WEEKDAY_NAMES,
+        "Unknown day(s): {}. Use mon, tue, wed, thu, fri, sat, sun.",
+        "Name at least one business day, for example mon,tue,wed,thu,fri.",
+    )
 
 
 def _check_holidays(value: Any, values: Mapping[str, Any]) -> Check:
@@ -576,4 +524,55 @@ _FIELD_CHECKS = {
     **{name: _integer_check(name) for name in INTEGER_RANGES},
     # Returns (issue 11)
     **RETURN_CHECKS,
+}
+
+
+# Each setting, and how it is read from the checked configuration values.
+_SETTINGS_READERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "sender_address": _field(c.SENDER_ADDRESS, _text),
+    "sender_name": _field(c.SENDER_NAME, _text),
+    "email_provider": _field(c.EMAIL_PROVIDER, _lower),
+    "email_provider_api_key": _field(c.EMAIL_PROVIDER_API_KEY, _text),
+    "email_provider_options": _field(c.EMAIL_PROVIDER_OPTIONS, _json_object),
+    "calendar": _calendar,
+    "handling_days": _field(c.HANDLING_DAYS, _int),
+    "handling_starts_at": _field(c.HANDLING_STARTS_AT, _text),
+    "default_delivery_days": _field(c.DEFAULT_DELIVERY_DAYS, _optional_int),
+    "delivery_grace_days": _field(c.DELIVERY_GRACE_DAYS, _int),
+    "approval_wait_hours": _field(c.APPROVAL_WAIT_HOURS, _int),
+    "revised_estimate_days": _field(c.REVISED_ESTIMATE_DAYS, _int),
+    "notify_not_shipped": _field(c.NOTIFY_NOT_SHIPPED, parse_bool),
+    "notify_delivery_overdue": _field(c.NOTIFY_DELIVERY_OVERDUE, parse_bool),
+    "notify_approval_pending": _field(c.NOTIFY_APPROVAL_PENDING, parse_bool),
+    "reply_domain": _field(c.REPLY_DOMAIN, _lower),
+    "inbound_webhook_secret": _field(c.INBOUND_WEBHOOK_SECRET, _text),
+    "staff_inbox": _field(c.STAFF_INBOX, _text),
+    "first_response_hours": _field(c.FIRST_RESPONSE_HOURS, _int),
+    "resolution_hours": _field(c.RESOLUTION_HOURS, _int),
+    "case_after_late_days": _field(c.CASE_AFTER_LATE_DAYS, _optional_int),
+    "anonymous_cases_per_ip_hour": _field(c.ANONYMOUS_CASES_PER_IP_HOUR, _int),
+    "anonymous_cases_per_email_hour": _field(c.ANONYMOUS_CASES_PER_EMAIL_HOUR, _int),
+    "support_email": _field(c.SUPPORT_EMAIL, _text),
+    "support_phone": _field(c.SUPPORT_PHONE, _text),
+    "support_hours": _field(c.SUPPORT_HOURS, _text),
+    "support_response_time": _field(c.SUPPORT_RESPONSE_TIME, _text),
+    "custom_templates": _custom_templates,
+    "dashboard_origins": _field(c.DASHBOARD_URL, parse_origins),
+    # --- Service levels
+    "opening_hours_spec": _field(c.SUPPORT_OPENING_HOURS, _text),
+    "service_level_policies": _policies,
+    "at_risk_percent": _field(c.AT_RISK_PERCENT, _int),
+    "breach_priority": _field(c.BREACH_PRIORITY, _lower),
+    "breach_assignee_id": _field(c.BREACH_ASSIGNEE, _optional_int),
+    # --- Feedback
+    "survey_enabled": _field(c.SURVEY_ENABLED, parse_bool),
+    "survey_delay_hours": _field(c.SURVEY_DELAY_HOURS, _int),
+    "survey_interval_days": _field(c.SURVEY_INTERVAL_DAYS, _int),
+    "survey_link_days": _field(c.SURVEY_LINK_DAYS, _int),
+    "survey_low_rating": _field(c.SURVEY_LOW_RATING, _int),
+    "survey_low_rating_action": _field(c.SURVEY_LOW_RATING_ACTION, _lower),
+    "check_in_enabled": _field(c.CHECK_IN_ENABLED, parse_bool),
+    "check_in_days": _field(c.CHECK_IN_DAYS, _int),
+    # --- Returns (issue 11)
+    "returns": parse_policy,
 }

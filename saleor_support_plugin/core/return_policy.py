@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from saleor_support_plugin.core.field_checks import INVALID, REQUIRED, Check, check_names, check_pairs
+from saleor_support_plugin.core.field_checks import parse_bool as _bool
+from saleor_support_plugin.core.field_checks import text as _text
 from saleor_support_plugin.core.text import whole_number
 
 # Configuration field names (the plugin's Dashboard page).
@@ -31,8 +34,6 @@ RETURN_RESTOCKING_FEES = "return_restocking_fees"
 RETURN_STAFF_REFUND_LIMIT = "return_staff_refund_limit"
 RETURN_LATE_TO_STAFF = "return_late_requests_to_staff"
 
-INVALID = "invalid"
-REQUIRED = "required"
 RECENT_RETURNS_PERIOD = datetime.timedelta(days=90)
 
 
@@ -91,17 +92,7 @@ class ReturnPolicy:
         return self.channel_windows.get(channel_slug, self.window_days)
 
 
-# --- configuration: parsing and checks (the same shapes as config.py's) ---
-
-Check = tuple[str, str] | None
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _bool(value: Any) -> bool:
-    return value if isinstance(value, bool) else _text(value).lower() in {"true", "1", "yes", "on"}
+# --- configuration: parsing and checks (core/field_checks.py: what they share with config.py's) ---
 
 
 def _tokens(value: Any) -> list[str]:
@@ -136,11 +127,8 @@ def _check_window(value: Any, values: Mapping[str, Any]) -> Check:
 
 
 def _check_channel_windows(value: Any, values: Mapping[str, Any]) -> Check:
-    for slug, days in _pairs(value):
-        number = whole_number(days)
-        if not slug or number is None or not 1 <= number <= 365:
-            return f"'{slug}={days}' is not channel-slug=days (1 to 365), such as 'channel-eu=14'.", INVALID
-    return None
+    wrong = "'{}' is not channel-slug=days (1 to 365), such as 'channel-eu=14'."
+    return check_pairs(_pairs(value), whole_number, 1, 365, wrong)
 
 
 def _check_address(value: Any, values: Mapping[str, Any]) -> Check:
@@ -150,13 +138,12 @@ def _check_address(value: Any, values: Mapping[str, Any]) -> Check:
 
 
 def _check_resolutions(value: Any, values: Mapping[str, Any]) -> Check:
-    names = [name.lower() for name in _tokens(value)]
-    unknown = [name for name in names if name not in {item.value for item in Resolution}]
-    if unknown:
-        return f"Unknown resolution(s): {', '.join(unknown)}. Use refund, exchange, store_credit.", INVALID
-    if not names:
-        return "Offer at least one of refund, exchange, store_credit.", REQUIRED
-    return None
+    return check_names(
+        [name.lower() for name in _tokens(value)],
+        lambda name: name in {item.value for item in Resolution},
+        "Unknown resolution(s): {}. Use refund, exchange, store_credit.",
+        "Offer at least one of refund, exchange, store_credit.",
+    )
 
 
 def _optional_count(value: Any, values: Mapping[str, Any]) -> Check:
@@ -176,11 +163,8 @@ def _optional_amount(value: Any, values: Mapping[str, Any]) -> Check:
 
 
 def _check_restocking(value: Any, values: Mapping[str, Any]) -> Check:
-    for slug, percent in _pairs(value):
-        number = _decimal(percent)
-        if not slug or number is None or not 0 <= number <= 100:
-            return f"'{slug}={percent}' is not reason-slug=percent (0 to 100), such as 'changed-mind=10'.", INVALID
-    return None
+    wrong = "'{}' is not reason-slug=percent (0 to 100), such as 'changed-mind=10'."
+    return check_pairs(_pairs(value), _decimal, 0, 100, wrong)
 
 
 RETURN_CHECKS = {

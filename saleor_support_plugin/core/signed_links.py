@@ -28,17 +28,27 @@ class SurveyChoice:
     rating: int
 
 
-def make_token(survey_id: int, rating: int) -> str:
-    return signing.dumps([survey_id, rating], salt=SALT, compress=False)
+def _sign(record_id: int, choice: int | str, salt: str) -> str:
+    return signing.dumps([record_id, choice], salt=salt, compress=False)
 
 
-def read_token(token: str, max_age: datetime.timedelta) -> SurveyChoice:
+def _read(token: str, salt: str, max_age: datetime.timedelta) -> tuple[object, object]:
+    """The (record id, choice) a token signed with `salt` names; LinkError if it is forged or too old."""
     try:
-        survey_id, rating = signing.loads(token, salt=SALT, max_age=max_age)
+        record_id, choice = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
         raise LinkError("expired") from None
     except (signing.BadSignature, ValueError, TypeError):
         raise LinkError("forged") from None
+    return record_id, choice
+
+
+def make_token(survey_id: int, rating: int) -> str:
+    return _sign(survey_id, rating, SALT)
+
+
+def read_token(token: str, max_age: datetime.timedelta) -> SurveyChoice:
+    survey_id, rating = _read(token, SALT, max_age)
     if not isinstance(survey_id, int) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise LinkError("forged")
     return SurveyChoice(survey_id, rating)
@@ -61,17 +71,11 @@ class CheckInChoice:
 
 
 def check_in_url(base_url: str, check_in_id: int, choice: str) -> str:
-    token = signing.dumps([check_in_id, choice], salt=CHECK_IN_SALT, compress=False)
-    return f"{base_url.rstrip('/')}/{FEEDBACK_PATH}/{CHECK_IN_PATH}/{token}/"
+    return f"{base_url.rstrip('/')}/{FEEDBACK_PATH}/{CHECK_IN_PATH}/{_sign(check_in_id, choice, CHECK_IN_SALT)}/"
 
 
 def read_check_in_token(token: str, max_age: datetime.timedelta) -> CheckInChoice:
-    try:
-        check_in_id, choice = signing.loads(token, salt=CHECK_IN_SALT, max_age=max_age)
-    except signing.SignatureExpired:
-        raise LinkError("expired") from None
-    except (signing.BadSignature, ValueError, TypeError):
-        raise LinkError("forged") from None
-    if not isinstance(check_in_id, int) or choice not in CHECK_IN_CHOICES:
+    check_in_id, choice = _read(token, CHECK_IN_SALT, max_age)
+    if not isinstance(check_in_id, int) or not isinstance(choice, str) or choice not in CHECK_IN_CHOICES:
         raise LinkError("forged")
     return CheckInChoice(check_in_id, choice)

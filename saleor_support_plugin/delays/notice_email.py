@@ -12,8 +12,8 @@ from saleor_support_plugin.cases.reply_tokens import reply_to
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import FULFILLMENT_FULFILLED, OrderSnapshot
 from saleor_support_plugin.delays.rules import DelayStage, promised_delivery_days, revised_estimate
-from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, localize, render_email, sender_domain
-from saleor_support_plugin.email.transport import from_address
+from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, localize, render_email
+from saleor_support_plugin.email.transport import compose
 
 
 def delay_notice_context(
@@ -51,19 +51,15 @@ def build_delay_notice_message(
         for key, value in delay_notice_context(order, stage, settings, now).items()
     }
     rendered = render_email("delay_notice", context, order.language_code, settings.custom_templates.get("delay_notice"))
-    sender = from_address(settings)
-    message = AnymailMessage(
-        subject=rendered.subject,
-        body=rendered.text,
-        from_email=sender,
-        to=[order.email],
-        reply_to=reply_to(settings),
-        headers={**AUTOMATIC_HEADERS, "Message-ID": make_msgid(f"delay-{notice_id}", sender_domain(sender))},
-        tags=[EMAIL_TAG, "delay-notice", stage.value],
-        metadata={"order_id": str(order.id), "order_number": order.number, "notice_id": str(notice_id)},
+    return compose(
+        rendered,
+        settings,
+        order.email,
+        reply_to(settings),
+        lambda domain: {**AUTOMATIC_HEADERS, "Message-ID": make_msgid(f"delay-{notice_id}", domain)},
+        [EMAIL_TAG, "delay-notice", stage.value],
+        {"order_id": str(order.id), "order_number": order.number, "notice_id": str(notice_id)},
     )
-    message.attach_alternative(rendered.html, "text/html")
-    return message
 
 
 def _promised_date(order: OrderSnapshot, settings: SupportSettings) -> datetime.date | None:

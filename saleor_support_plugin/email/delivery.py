@@ -1,4 +1,4 @@
-"""Sending one recorded email at most once: shared by delay notices and case emails.
+"""Sending one recorded email at most once: shared by delay notices, case emails, check-ins and return emails.
 
 A record (a model with `status`, `attempts`, `failure_reason`, `message_id`, `provider_message_id`,
 `claimed_at`, `claimed_by`, `retry_at`) is claimed by a conditional UPDATE (pending or retrying -> sending)
@@ -25,6 +25,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.email.transport import get_mail_connection, is_transient, send_fitted
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,38 @@ def deliver_claimed[RecordT: Model](
     """Claim the record and hand it to `deliver` while it is locked; one not to be sent here is NOT_CLAIMED."""
     with claimed(model, pk, task_id) as record:
         return Delivery.NOT_CLAIMED if record is None else deliver(record)
+
+
+def send_recorded[RecordT: Model](
+    model: type[RecordT],
+    pk: int,
+    runtime: SupportRuntime,
+    build: Callable[[RecordT, SupportSettings], AnymailMessage],
+    now: datetime.datetime,
+    final_attempt: bool = False,
+    task_id: str = "",
+) -> Delivery:
+    """Claim the record, send the message `build` makes of it and record it sent: the delivery of an email whose
+    recipient and content were settled when it was recorded. Nothing is sent while the plugin is inactive."""
+    return deliver_claimed(
+        model,
+        pk,
+        task_id,
+        lambda record: _send_and_record(record, runtime, lambda: build(record, runtime.settings), now, final_attempt),
+    )
+
+
+def _send_and_record(
+    record: Any, runtime: SupportRuntime, build: Callable[[], AnymailMessage], now: datetime.datetime, final: bool
+) -> Delivery:
+    if not runtime.active:
+        return finish(record, SKIPPED, "The support plugin is not active.")
+    sent = send(record, build, runtime.settings, final)
+    if isinstance(sent, Delivery):
+        return sent
+    mark_sent(record, sent, now)
+    record.save()
+    return Delivery.SENT
 
 
 def claim[RecordT: Model](model: type[RecordT], pk: int, task_id: str = "") -> RecordT | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+from collections.abc import Callable
 from email.utils import formataddr
 from typing import Any
 
@@ -28,6 +29,7 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
 from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.email.templates import RenderedEmail, sender_domain
 
 # Anymail names the credential differently for a few providers.
 API_KEY_ARGUMENT = {
@@ -96,6 +98,32 @@ def build_payload(connection: AnymailBaseBackend, message: AnymailMessage) -> An
 def from_address(settings: SupportSettings) -> str:
     address = settings.sender_address or django_settings.DEFAULT_FROM_EMAIL
     return formataddr((settings.sender_name, address)) if settings.sender_name else address
+
+
+def compose(
+    rendered: RenderedEmail,
+    settings: SupportSettings,
+    to: str,
+    reply_to: list[str] | None,
+    headers: Callable[[str], dict[str, str]],
+    tags: list[str],
+    metadata: dict[str, str],
+) -> AnymailMessage:
+    """The message of a rendered email (text, and HTML as its alternative), from the shop's sender to `to`.
+    `headers` is given the sender's domain, which the Message-ID names."""
+    sender = from_address(settings)
+    message = AnymailMessage(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=sender,
+        to=[to],
+        reply_to=reply_to,
+        headers=headers(sender_domain(sender)),
+        tags=tags,
+        metadata=metadata,
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return message
 
 
 def is_transient(error: Exception) -> bool:

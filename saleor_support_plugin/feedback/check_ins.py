@@ -25,9 +25,9 @@ from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.orders import FULFILLMENT_CANCELED, RETURN_FULFILLMENT_STATUSES, OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.core.signed_links import check_in_url
-from saleor_support_plugin.email.delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
-from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, render_email, sender_domain
-from saleor_support_plugin.email.transport import from_address
+from saleor_support_plugin.email.delivery import SKIPPED, Delivery, send_recorded
+from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, render_email
+from saleor_support_plugin.email.transport import compose
 from saleor_support_plugin.models import (
     OPEN_CASE_STATUSES,
     AuthorType,
@@ -122,17 +122,7 @@ def _may_send(check_in: OrderCheckIn, runtime: SupportRuntime) -> bool:
 def deliver_check_in(
     check_in_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False, task_id: str = ""
 ) -> Delivery:
-    with claimed(OrderCheckIn, check_in_id, task_id) as record:
-        if record is None:
-            return Delivery.NOT_CLAIMED
-        if not runtime.active:
-            return finish(record, SKIPPED, "The support plugin is not active.")
-        sent = send(record, lambda: build_check_in_email(record, runtime.settings), runtime.settings, final_attempt)
-        if isinstance(sent, Delivery):
-            return sent
-        mark_sent(record, sent, now)
-        record.save()
-        return Delivery.SENT
+    return send_recorded(OrderCheckIn, check_in_id, runtime, build_check_in_email, now, final_attempt, task_id)
 
 
 def build_check_in_email(check_in: OrderCheckIn, settings: SupportSettings) -> AnymailMessage:
@@ -146,23 +136,19 @@ def build_check_in_email(check_in: OrderCheckIn, settings: SupportSettings) -> A
         "sender_name": settings.sender_name,
     }
     rendered = render_email("order_check_in", context, check_in.language_code)
-    sender = from_address(settings)
-    message = AnymailMessage(
-        subject=rendered.subject,
-        body=rendered.text,
-        from_email=sender,
-        to=[check_in.recipient],
-        reply_to=[settings.support_email] if settings.support_email else None,
-        headers={
+    return compose(
+        rendered,
+        settings,
+        check_in.recipient,
+        [settings.support_email] if settings.support_email else None,
+        lambda domain: {
             **AUTOMATIC_HEADERS,
-            "Message-ID": make_msgid(f"check-in-{check_in.pk}", sender_domain(sender)),
+            "Message-ID": make_msgid(f"check-in-{check_in.pk}", domain),
             "List-Unsubscribe": f"<{links['optout']}>",
         },
-        tags=[EMAIL_TAG, "check_in"],
-        metadata={"order_id": str(check_in.order_id), "check_in_id": str(check_in.pk)},
+        [EMAIL_TAG, "check_in"],
+        {"order_id": str(check_in.order_id), "check_in_id": str(check_in.pk)},
     )
-    message.attach_alternative(rendered.html, "text/html")
-    return message
 
 
 def answer(check_in: OrderCheckIn, choice: str, settings: SupportSettings, words: str = "") -> Answered:

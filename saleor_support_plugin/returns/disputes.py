@@ -13,12 +13,13 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template import Context, Engine
 from django.utils import timezone
 
 from saleor_support_plugin.cases.service import open_or_update_topic_case
 from saleor_support_plugin.cases.triggers import case_order
-from saleor_support_plugin.core.orders import OrderSnapshot
+from saleor_support_plugin.core.orders import Fulfillment, OrderSnapshot
 from saleor_support_plugin.core.runtime import SupportRuntime
 from saleor_support_plugin.models import CaseCategory, CaseMessage, CasePriority, CaseTrigger, DelayNotice, SupportCase
 from saleor_support_plugin.returns.models import ReturnRequest
@@ -89,42 +90,44 @@ def gather_evidence(order: OrderSnapshot, now: datetime.datetime) -> Evidence:
         customer_email=order.email,
         placed_at=order.created_at,
         gathered_at=now,
-        shipments=[
-            EvidenceEntry(
-                item.created_at,
-                f"Shipment {item.id} ({item.status.replace('_', ' ')})",
-                "; ".join(
-                    part
-                    for part in (
-                        f"tracking {item.tracking_number}" if item.tracking_number else "",
-                        f"delivered {item.delivered_at:%Y-%m-%d %H:%M %Z}"
-                        if item.delivered_at
-                        else "not marked delivered",
-                    )
-                    if part
-                ),
-            )
-            for item in order.fulfillments
-        ],
+        shipments=[_shipment_entry(item) for item in order.fulfillments],
         notices=[
-            EvidenceEntry(
-                notice.sent_at or notice.created_at,
-                f"Delay notice: {notice.get_stage_display()}",
-                f"{notice.get_status_display()} to {notice.recipient}",
-            )
-            for notice in DelayNotice.objects.filter(order_id=order.id).order_by("created_at")
+            _notice_entry(notice) for notice in DelayNotice.objects.filter(order_id=order.id).order_by("created_at")
         ],
-        messages=[
-            EvidenceEntry(
-                message.created_at,
-                f"Case #{message.case_id}: {message.get_author_type_display()} {message.author_name}".strip(),
-                message.body,
-            )
-            for message in CaseMessage.objects.filter(case__order_id=order.id, is_internal=False)
-            .exclude(case__topic=TOPIC_CHARGEBACK)
-            .order_by("created_at", "pk")
-        ],
+        messages=[_message_entry(message) for message in _customer_thread(order.id)],
         returns=[_return_entry(request) for request in ReturnRequest.objects.filter(order_id=order.id).order_by("pk")],
+    )
+
+
+def _shipment_entry(item: Fulfillment) -> EvidenceEntry:
+    tracking = f"tracking {item.tracking_number}" if item.tracking_number else ""
+    delivered = f"delivered {item.delivered_at:%Y-%m-%d %H:%M %Z}" if item.delivered_at else "not marked delivered"
+    return EvidenceEntry(
+        item.created_at,
+        f"Shipment {item.id} ({item.status.replace('_', ' ')})",
+        "; ".join(part for part in (tracking, delivered) if part),
+    )
+
+
+def _notice_entry(notice: DelayNotice) -> EvidenceEntry:
+    return EvidenceEntry(
+        notice.sent_at or notice.created_at,
+        f"Delay notice: {notice.get_stage_display()}",
+        f"{notice.get_status_display()} to {notice.recipient}",
+    )
+
+
+def _customer_thread(order_id: uuid.UUID) -> QuerySet[CaseMessage]:
+    """The public messages of the order's cases (not the chargeback case's own), in the order they were written."""
+    messages = CaseMessage.objects.filter(case__order_id=order_id, is_internal=False)
+    return messages.exclude(case__topic=TOPIC_CHARGEBACK).order_by("created_at", "pk")
+
+
+def _message_entry(message: CaseMessage) -> EvidenceEntry:
+    return EvidenceEntry(
+        message.created_at,
+        f"Case #{message.case_id}: {message.get_author_type_display()} {message.author_name}".strip(),
+        message.body,
     )
 
 

@@ -15,10 +15,11 @@ from anymail.message import AnymailMessage
 from django.db import transaction
 
 from saleor_support_plugin.core import ports
+from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.email.delivery import SKIPPED, Delivery, claimed, finish, mark_sent, send
-from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, localize, render_email, sender_domain
-from saleor_support_plugin.email.transport import from_address
+from saleor_support_plugin.email.delivery import SKIPPED, Delivery, send_recorded
+from saleor_support_plugin.email.templates import AUTOMATIC_HEADERS, EMAIL_TAG, localize, render_email
+from saleor_support_plugin.email.transport import compose
 from saleor_support_plugin.returns.models import ReturnEmail, ReturnRequest, ReturnResolution, ReturnStatus
 
 
@@ -77,17 +78,7 @@ def queue_email(
 def deliver_return_email(
     email_id: int, runtime: SupportRuntime, now: datetime.datetime, final_attempt: bool = False, task_id: str = ""
 ) -> Delivery:
-    with claimed(ReturnEmail, email_id, task_id) as record:
-        if record is None:
-            return Delivery.NOT_CLAIMED
-        if not runtime.active:
-            return finish(record, SKIPPED, "The support plugin is not active.")
-        sent = send(record, lambda: build_return_email(record, runtime), runtime.settings, final_attempt)
-        if isinstance(sent, Delivery):
-            return sent
-        mark_sent(record, sent, now)
-        record.save()
-        return Delivery.SENT
+    return send_recorded(ReturnEmail, email_id, runtime, build_return_email, now, final_attempt, task_id)
 
 
 def next_step(context: dict[str, Any], return_address: str, response_time: str = "") -> str:
@@ -134,8 +125,7 @@ def _outcome(context: dict[str, Any]) -> str:
     return "Once we receive them, we will let you know."
 
 
-def build_return_email(record: ReturnEmail, runtime: SupportRuntime) -> AnymailMessage:
-    settings = runtime.settings
+def build_return_email(record: ReturnEmail, settings: SupportSettings) -> AnymailMessage:
     language = record.context.get("language_code") or "en"
     context = {
         **record.context,
@@ -146,16 +136,12 @@ def build_return_email(record: ReturnEmail, runtime: SupportRuntime) -> AnymailM
     }
     context = {key: localize(value, settings.calendar.timezone, language) for key, value in context.items()}
     rendered = render_email(f"return_{record.kind}", context, language)
-    sender = from_address(settings)
-    message = AnymailMessage(
-        subject=rendered.subject,
-        body=rendered.text,
-        from_email=sender,
-        to=[record.recipient],
-        reply_to=[settings.support_email] if settings.support_email else None,
-        headers={"Message-ID": f"<return-email-{record.pk}@{sender_domain(sender)}>", **AUTOMATIC_HEADERS},
-        tags=[EMAIL_TAG, "return", record.kind],
-        metadata={"return_email_id": str(record.pk), "rma_number": str(record.context.get("rma_number", ""))},
+    return compose(
+        rendered,
+        settings,
+        record.recipient,
+        [settings.support_email] if settings.support_email else None,
+        lambda domain: {"Message-ID": f"<return-email-{record.pk}@{domain}>", **AUTOMATIC_HEADERS},
+        [EMAIL_TAG, "return", record.kind],
+        {"return_email_id": str(record.pk), "rma_number": str(record.context.get("rma_number", ""))},
     )
-    message.attach_alternative(rendered.html, "text/html")
-    return message

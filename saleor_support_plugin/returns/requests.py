@@ -14,24 +14,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from saleor_support_plugin.cases.service import SYSTEM, Actor, CaseError, CaseOrder, add_message, check_text, open_case
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
-from saleor_support_plugin.core.text import UPLOAD_MAX_BYTES, file_name
 from saleor_support_plugin.models import CaseCategory, CaseChange, CaseChannel, CaseTrigger
 from saleor_support_plugin.returns import emails
 from saleor_support_plugin.returns.models import (
     ReturnEmailKind,
-    ReturnPhoto,
     ReturnRequest,
     ReturnRequestLine,
     ReturnResolution,
     ReturnStatus,
 )
+from saleor_support_plugin.returns.photos import Photo, clean_photos, delete_photos, store_photo
 from saleor_support_plugin.returns.policy import (
     RECENT_RETURNS_PERIOD,
     NotReturnable,
@@ -52,23 +50,11 @@ from saleor_support_plugin.returns.port import (
 )
 
 COMMENT_MAX_LENGTH = 5_000
-PHOTO_MAX_COUNT = 5
 CASE_TOPIC = "return_request"
 
 
-@dataclass(frozen=True)
-class LineRequest:
-    order_line_id: uuid.UUID
-    quantity: int
-    reason_page_id: int | None = None
-    reason_text: str = ""
-
-
-@dataclass(frozen=True)
-class Photo:
-    name: str
-    content_type: str
-    content: bytes
+# A line the customer asks to return: the item Saleor's return action is given once the request is approved.
+LineRequest = ReturnItem
 
 
 @dataclass(frozen=True)
@@ -138,36 +124,61 @@ def submit_request(
 ) -> tuple[ReturnRequest, bool]:
     """The request, and whether it was created now (False: the same idempotency key was seen before)."""
     now = now or timezone.now()
-    policy = settings.returns
-    if not policy.enabled:
+    if not settings.returns.enabled:
         raise refusal("This shop does not take return requests online.", "returns_disabled")
     with transaction.atomic():
         _lock_order(order.id)
         key = (submission.idempotency_key or "").strip()
-        if key:
-            existing = ReturnRequest.objects.filter(order_id=order.id, idempotency_key=key).first()
-            if existing is not None:
-                return existing, False
-        _refuse_duplicate(order.id, submission)
-        items = _clean_items(port, settings, order, submission.lines, now)
-        resolution = _clean_resolution(submission.resolution, settings)
-        comment = _clean_comment(submission.comment)
-        photos = _clean_photos(submission.photos)
-        request = _create(order, items, resolution, comment, key or uuid.uuid4().hex, settings, now)
-        for photo in photos:
-            _store_photo(request, photo)
-        needs_staff = auto_approval(
-            [clean.item for clean in items], Resolution(resolution), policy, recent_requests(order, now, request.pk)
-        )
-        if any(clean.late for clean in items):
-            needs_staff.insert(0, "requested after the return window closed")
+        existing = ReturnRequest.objects.filter(order_id=order.id, idempotency_key=key).first() if key else None
+        if existing is not None:
+            return existing, False
+        request, items = _store_submission(port, settings, order, submission, key, now)
         _record(port, request, requester, f"Return {request.rma_number} requested ({_summary(request)}).")
-        if not needs_staff:
-            if _approve(port, settings, request, SYSTEM, now, auto=True):
-                return request, True
-            needs_staff = [request.needs_staff_because]
-        _hold_for_staff(port, settings, request, order, needs_staff, requester)
+        _decide(port, settings, request, order, items, requester, now)
     return request, True
+
+
+def _store_submission(
+    port: ReturnsPort,
+    settings: SupportSettings,
+    order: ReturnOrder,
+    submission: Submission,
+    key: str,
+    now: datetime.datetime,
+) -> tuple[ReturnRequest, list[CleanItem]]:
+    """The submission checked (refused with a coded error before anything is stored), then stored: the request,
+    its lines and its photos."""
+    _refuse_duplicate(order.id, submission)
+    items = _clean_items(port, settings, order, submission.lines, now)
+    resolution = _clean_resolution(submission.resolution, settings)
+    comment = _clean_comment(submission.comment)
+    photos = clean_photos(submission.photos)
+    request = _create(_new_request(order, items, resolution, settings), items, comment, key or uuid.uuid4().hex, now)
+    for photo in photos:
+        store_photo(request, photo)
+    return request, items
+
+
+def _decide(
+    port: ReturnsPort,
+    settings: SupportSettings,
+    request: ReturnRequest,
+    order: ReturnOrder,
+    items: list[CleanItem],
+    requester: Actor,
+    now: datetime.datetime,
+) -> None:
+    """Approved at once inside the policy; else, or when Saleor refuses, held for staff on a case."""
+    requested = [clean.item for clean in items]
+    recent = recent_requests(order, now, request.pk)
+    needs_staff = auto_approval(requested, Resolution(request.resolution), settings.returns, recent)
+    if any(clean.late for clean in items):
+        needs_staff.insert(0, "requested after the return window closed")
+    if not needs_staff:
+        if _approve(port, settings, request, SYSTEM, now, auto=True):
+            return
+        needs_staff = [request.needs_staff_because]
+    _hold_for_staff(port, settings, request, order, needs_staff, requester)
 
 
 def _refuse_duplicate(order_id: uuid.UUID, submission: Submission) -> None:
@@ -258,76 +269,57 @@ def _clean_comment(comment: str) -> str:
     return comment
 
 
-def _clean_photos(photos: Sequence[Photo]) -> Sequence[Photo]:
-    if len(photos) > PHOTO_MAX_COUNT:
-        raise refusal(f"Send at most {PHOTO_MAX_COUNT} photos.", "invalid", "photos")
-    for photo in photos:
-        if not photo.content_type.startswith("image/"):
-            raise refusal(f"{photo.name} is not a photo (an image file).", "invalid", "photos")
-        if len(photo.content) > UPLOAD_MAX_BYTES:
-            raise refusal(f"{photo.name} is over the {UPLOAD_MAX_BYTES // 2**20} MB limit.", "invalid", "photos")
-    return photos
-
-
-def _store_photo(request: ReturnRequest, photo: Photo) -> None:
-    name = file_name(photo.name, "photo")
-    record = ReturnPhoto(request=request, name=name, content_type=photo.content_type[:255], size=len(photo.content))
-    record.file.save(name, ContentFile(photo.content), save=True)
+def _new_request(
+    order: ReturnOrder, items: list[CleanItem], resolution: str, settings: SupportSettings
+) -> ReturnRequest:
+    """The request (not saved yet): the order it copies, and its money (amount = value - fee + shipping)."""
+    requested = [clean.item for clean in items]
+    value = items_value(requested)
+    fee = restocking_fee(requested, settings.returns)
+    shipping = _shipping_refund(order, requested, resolution, settings)
+    return ReturnRequest(
+        order_id=order.id,
+        order_number=order.number,
+        customer_id=order.customer_id,
+        customer_email=order.email.lower(),
+        channel_slug=order.channel_slug,
+        language_code=order.language_code or "en",
+        currency=order.currency,
+        resolution=resolution,
+        items_value=value,
+        restocking_fee=fee,
+        shipping_refund=shipping,
+        amount=max(value - fee + shipping, Decimal(0)),
+    )
 
 
 def _create(
-    order: ReturnOrder,
-    items: list[CleanItem],
-    resolution: str,
-    comment: str,
-    key: str,
-    settings: SupportSettings,
-    now: datetime.datetime,
+    request: ReturnRequest, items: list[CleanItem], comment: str, key: str, now: datetime.datetime
 ) -> ReturnRequest:
-    policy = settings.returns
-    requested = [clean.item for clean in items]
-    value = items_value(requested)
-    fee = restocking_fee(requested, policy)
-    shipping = _shipping_refund(order, requested, resolution, settings)
+    request.comment, request.idempotency_key, request.created_at = comment, key[:64], now
     try:
         with transaction.atomic():
-            request = ReturnRequest.objects.create(
-                order_id=order.id,
-                order_number=order.number,
-                customer_id=order.customer_id,
-                customer_email=order.email.lower(),
-                channel_slug=order.channel_slug,
-                language_code=order.language_code or "en",
-                currency=order.currency,
-                idempotency_key=key[:64],
-                resolution=resolution,
-                comment=comment,
-                items_value=value,
-                restocking_fee=fee,
-                shipping_refund=shipping,
-                amount=max(value - fee + shipping, Decimal(0)),
-                created_at=now,
-            )
+            request.save(force_insert=True)
     except IntegrityError:
         raise refusal("This request was already made.", "already_requested") from None
-    ReturnRequestLine.objects.bulk_create(
-        [
-            ReturnRequestLine(
-                request=request,
-                order_line_id=clean.item.line.id,
-                product_name=clean.item.line.product_name,
-                variant_name=clean.item.line.variant_name,
-                quantity=clean.item.quantity,
-                unit_price=clean.item.line.unit_price,
-                reason_page_id=clean.reason.id if clean.reason else None,
-                reason_slug=clean.reason.slug if clean.reason else "",
-                reason_title=clean.reason.title if clean.reason else "",
-                reason_text=(clean.line.reason_text or "").strip(),
-            )
-            for clean in items
-        ]
-    )
+    ReturnRequestLine.objects.bulk_create([_request_line(request, clean) for clean in items])
     return request
+
+
+def _request_line(request: ReturnRequest, clean: CleanItem) -> ReturnRequestLine:
+    reason = clean.reason
+    return ReturnRequestLine(
+        request=request,
+        order_line_id=clean.item.line.id,
+        product_name=clean.item.line.product_name,
+        variant_name=clean.item.line.variant_name,
+        quantity=clean.item.quantity,
+        unit_price=clean.item.line.unit_price,
+        reason_page_id=reason.id if reason else None,
+        reason_slug=reason.slug if reason else "",
+        reason_title=reason.title if reason else "",
+        reason_text=(clean.line.reason_text or "").strip(),
+    )
 
 
 def _shipping_refund(
@@ -617,9 +609,7 @@ def anonymize_customer_returns(customer_id: int | None, email: str) -> int:
         requests_ = requests_ | ReturnRequest.objects.filter(customer_email__iexact=email)
     ids = list(requests_.values_list("pk", flat=True))
     with transaction.atomic():
-        for photo in ReturnPhoto.objects.filter(request_id__in=ids):
-            photo.file.delete(save=False)
-            photo.delete()
+        delete_photos(ids)
         ReturnRequestLine.objects.filter(request_id__in=ids).exclude(reason_text="").update(reason_text=ANONYMIZED_TEXT)
         ReturnRequest.objects.filter(pk__in=ids).exclude(comment="").update(comment=ANONYMIZED_TEXT)
         ReturnRequest.objects.filter(pk__in=ids).update(customer_id=None, customer_email="")

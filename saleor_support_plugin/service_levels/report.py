@@ -50,6 +50,15 @@ class Percentiles:
     max: float | None = None
 
 
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _share_of(part: str, whole: str) -> Any:
+    """A read-only figure: the share the count `part` is of the count `whole` (None when there is no whole)."""
+    return property(lambda figures: _share(getattr(figures, part), getattr(figures, whole)))
+
+
 @dataclass
 class ReportRow:
     key: str | None  # None: the whole period
@@ -66,21 +75,13 @@ class ReportRow:
     good_ratings: int = 0
     surveys_sent: int = 0
 
-    @property
-    def within_target_share(self) -> float | None:
-        return _share(self.first_response_within_target, self.first_response_measured)
+    within_target_share = _share_of("first_response_within_target", "first_response_measured")
+    csat_score = _share_of("good_ratings", "ratings")
+    csat_response_rate = _share_of("ratings", "surveys_sent")
 
     @property
     def replies_per_resolution(self) -> float | None:
         return round(self.replies / self.resolved, 2) if self.resolved else None
-
-    @property
-    def csat_score(self) -> float | None:
-        return _share(self.good_ratings, self.ratings)
-
-    @property
-    def csat_response_rate(self) -> float | None:
-        return _share(self.ratings, self.surveys_sent)
 
 
 @dataclass
@@ -93,13 +94,7 @@ class Report:
     automatic_cases: int = 0
     automatic_cases_handled: int = 0
 
-    @property
-    def delay_cases_needing_a_person_share(self) -> float | None:
-        return _share(self.automatic_cases_handled, self.automatic_cases)
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    delay_cases_needing_a_person_share = _share_of("automatic_cases_handled", "automatic_cases")
 
 
 def _key_sql(group_by: str, moment: str) -> str:
@@ -140,44 +135,59 @@ def _report(
     ratings: Callable[[Any, str, str, dict[str, Any]], list[tuple[Any, ...]]] | None,
     cursor: Any,
 ) -> Report:
+    in_filter, params = _case_filter(cases, period, timezone_name)
+    rows: dict[str | None, ReportRow] = {}
+    for template, moment, weekly, fill in _FIGURES:
+        group = group_by if weekly or group_by != "week" else None
+        _fill(rows, _grouped(cursor, template, group, moment, in_filter, params), fill)
+    if ratings is not None:
+        _fill(rows, ratings(cursor, _key_sql(group_by, "r.created_at"), in_filter, params), _set_ratings)
+    ((notices, automatic, handled),) = _fetch(cursor, _DELAYS.format(in_filter=in_filter, **_tables()), params)
+    total = rows.pop(TOTAL, None) or ReportRow(TOTAL)
+    ordered = sorted(rows.values(), key=lambda item: (item.key is None, item.key or ""))
+    return Report(period, group_by, ordered, total, notices, automatic, handled)
+
+
+def _case_filter(cases: QuerySet[SupportCase], period: Period, timezone_name: str) -> tuple[str, dict[str, Any]]:
+    """The SQL condition on a case `c` that keeps the cases of the queryset, and the query parameters (the
+    period, the time zone and the queryset's own)."""
     filter_sql, filter_params = cases.values("pk").query.sql_with_params()
     params: dict[str, Any] = {"start": period.start, "end": period.end, "tz": timezone_name}
     params |= {f"f{index}": value for index, value in enumerate(filter_params)}
     named_filter = filter_sql % tuple(f"%(f{index})s" for index in range(len(filter_params)))
     # Every case (no filter): no `c.id IN (SELECT id FROM cases)`, which would only cost a join.
-    in_filter = f"c.id IN ({named_filter})" if cases.query.where else "TRUE"
-    rows: dict[str | None, ReportRow] = {}
+    return (f"c.id IN ({named_filter})" if cases.query.where else "TRUE"), params
 
-    def _query(template: str, group: str | None, moment: str, condition: str, values: dict[str, Any]) -> Any:
-        return _grouped(cursor, template, group, moment, condition, values)
 
-    def row(key: str | None) -> ReportRow:
-        return rows.setdefault(key, ReportRow(key))
+def _fill(rows: dict[str | None, ReportRow], results: list[tuple[Any, ...]], fill: Callable[..., None]) -> None:
+    """Hand each result's figures to `fill`, with the row of its group (made when it is the group's first)."""
+    for key, *figures in results:
+        fill(rows.setdefault(key, ReportRow(key)), *figures)
 
-    for key, opened, percentiles, maximum, within, measured in _query(
-        _OPENED, group_by, "c.created_at", in_filter, params
-    ):
-        target = row(key)
-        target.opened, target.first_response_within_target, target.first_response_measured = opened, within, measured
-        target.first_response = _percentiles(percentiles, maximum)
-    for key, resolved, replies in _query(_RESOLVED, group_by, "ch.created_at", in_filter, params):
-        target = row(key)
-        target.resolved, target.replies = resolved, replies
-    for key, percentiles, maximum in _query(_RESOLUTION_TIME, group_by, "c.resolved_at", in_filter, params):
-        row(key).resolution = _percentiles(percentiles, maximum)
-    for key, reopened in _query(_REOPENED, group_by, "ch.created_at", in_filter, params):
-        row(key).reopened = reopened
-    backlog_group = group_by if group_by != "week" else None  # a backlog is counted at the period's end
-    for key, backlog in _query(_BACKLOG, backlog_group, "", in_filter, params):
-        row(key).backlog = backlog
-    if ratings is not None:
-        for key, count, good, sent in ratings(cursor, _key_sql(group_by, "r.created_at"), in_filter, params):
-            target = row(key)
-            target.ratings, target.good_ratings, target.surveys_sent = count, good, sent
-    ((notices, automatic, handled),) = _fetch(cursor, _DELAYS.format(in_filter=in_filter, **_tables()), params)
-    total = rows.pop(TOTAL, None) or ReportRow(TOTAL)
-    ordered = sorted(rows.values(), key=lambda item: (item.key is None, item.key or ""))
-    return Report(period, group_by, ordered, total, notices, automatic, handled)
+
+def _set_opened(row: ReportRow, opened: int, percentiles: Any, maximum: Any, within: int, measured: int) -> None:
+    row.opened, row.first_response_within_target, row.first_response_measured = opened, within, measured
+    row.first_response = _percentiles(percentiles, maximum)
+
+
+def _set_resolved(row: ReportRow, resolved: int, replies: int) -> None:
+    row.resolved, row.replies = resolved, replies
+
+
+def _set_resolution(row: ReportRow, percentiles: Any, maximum: Any) -> None:
+    row.resolution = _percentiles(percentiles, maximum)
+
+
+def _set_reopened(row: ReportRow, reopened: int) -> None:
+    row.reopened = reopened
+
+
+def _set_backlog(row: ReportRow, backlog: int) -> None:
+    row.backlog = backlog
+
+
+def _set_ratings(row: ReportRow, count: int, good: int, sent: int) -> None:
+    row.ratings, row.good_ratings, row.surveys_sent = count, good, sent
 
 
 def _percentiles(values: list[float] | None, maximum: float | None) -> Percentiles:
@@ -279,3 +289,13 @@ SELECT
 FROM {cases} c
 WHERE c.origin = 'automatic' AND c.created_at >= %(start)s AND c.created_at < %(end)s AND {in_filter}
 """
+
+# Each figure's query, the moment that puts a case in a week, whether it is grouped by week (a backlog is
+# counted at the period's end), and what the figures set on the row.
+_FIGURES: tuple[tuple[str, str, bool, Callable[..., None]], ...] = (
+    (_OPENED, "c.created_at", True, _set_opened),
+    (_RESOLVED, "ch.created_at", True, _set_resolved),
+    (_RESOLUTION_TIME, "c.resolved_at", True, _set_resolution),
+    (_REOPENED, "ch.created_at", True, _set_reopened),
+    (_BACKLOG, "", False, _set_backlog),
+)

@@ -12,18 +12,14 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, Value
 
+from saleor_support_plugin.core.service_policies import TARGETS
 from saleor_support_plugin.models import OPEN_CASE_STATUSES, ServiceLevelEvent, ServiceLevelEventKind, SupportCase
 from saleor_support_plugin.service_levels.clock import due_field, risk_field
 
-TARGET_NAMES = {"first_response": "first response", "next_response": "next response", "resolution": "resolution"}
+TARGET_NAMES = {target: target.replace("_", " ") for target in TARGETS}
 # A breach is looked at first: a case found both at risk and breached in one scan is escalated only.
-WATCHED = (
-    ("first_response", ServiceLevelEventKind.BREACHED),
-    ("next_response", ServiceLevelEventKind.BREACHED),
-    ("resolution", ServiceLevelEventKind.BREACHED),
-    ("first_response", ServiceLevelEventKind.AT_RISK),
-    ("next_response", ServiceLevelEventKind.AT_RISK),
-    ("resolution", ServiceLevelEventKind.AT_RISK),
+WATCHED = tuple(
+    (target, kind) for kind in (ServiceLevelEventKind.BREACHED, ServiceLevelEventKind.AT_RISK) for target in TARGETS
 )
 
 
