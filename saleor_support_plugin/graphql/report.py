@@ -30,11 +30,15 @@ class SupportReportPeriodInput(SupportInputObjectType):
         description = "The period of a support report (at most 400 days)."
 
 
+def _hours(which: str) -> graphene.Float:
+    return graphene.Float(description=f"{which}, in business hours.")
+
+
 class SupportReportPercentiles(SupportObjectType):
-    p50 = graphene.Float(description="Median, in business hours.")
-    p75 = graphene.Float(description="75th percentile, in business hours.")
-    p90 = graphene.Float(description="90th percentile, in business hours.")
-    max = graphene.Float(description="Longest, in business hours.")
+    p50 = _hours("Median")
+    p75 = _hours("75th percentile")
+    p90 = _hours("90th percentile")
+    max = _hours("Longest")
 
     class Meta:
         description = "Percentiles of a duration in business hours (linear interpolation, as percentile_cont)."

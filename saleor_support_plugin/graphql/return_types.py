@@ -41,10 +41,18 @@ class SupportReturnReason(SupportObjectType):
     resolve_id = staticmethod(global_id_resolver("Page", "id"))
 
 
-class SupportReturnLinePolicy(SupportObjectType):
+class OrderLineFields(SupportObjectType):
+    """The order line a policy verdict or a returned line is about."""
+
     order_line_id = graphene.ID(required=True, description="ID of the order line.")
     product_name = graphene.String(required=True, description="The product's name.")
     variant_name = graphene.String(required=True, description="The variant's name.")
+
+    class Meta:
+        abstract = True
+
+
+class SupportReturnLinePolicy(OrderLineFields):
     quantity = graphene.Int(required=True, description="How many were ordered.")
     returnable = graphene.Boolean(required=True, description="Whether any of the line can be returned now.")
     returnable_quantity = graphene.Int(required=True, description="How many can be returned now.")
@@ -98,10 +106,7 @@ class SupportReturnPolicy(SupportObjectType):
         description = "The shop's return policy applied to one order."
 
 
-class SupportReturnRequestLine(SupportObjectType):
-    order_line_id = graphene.ID(required=True, description="ID of the order line.")
-    product_name = graphene.String(required=True, description="The product's name.")
-    variant_name = graphene.String(required=True, description="The variant's name.")
+class SupportReturnRequestLine(OrderLineFields):
     quantity = graphene.Int(required=True, description="How many are returned.")
     reason = graphene.Field(SupportReturnReason, description="The reason chosen, a page of the shop's reasons.")
     reason_comment = graphene.String(required=True, description="The customer's own words.")
