@@ -46,6 +46,8 @@ WIDGET = "widget"
 CASE = "case"
 # The order widget shown in the "Open support case" popup rather than on the order page; carried in its forms.
 POPUP = "popup"
+# Pages a staff member's form posts to (with the Dashboard's token).
+POST_PATHS = (ORDER_WIDGET_PATH, QUEUE_PATH, CASE_PATH, ACTION_PATH, REPORT_PATH, EVIDENCE_PATH)
 
 
 class AlreadySent(Exception):
@@ -58,16 +60,9 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     origins = runtime.settings.dashboard_origins
     if request.method == "GET":
         return _get(path, base_url, origins, request.GET)
-    time_zone = runtime.settings.calendar.timezone
-    if request.method != "POST" or path not in (
-        ORDER_WIDGET_PATH,
-        QUEUE_PATH,
-        CASE_PATH,
-        ACTION_PATH,
-        REPORT_PATH,
-        EVIDENCE_PATH,
-    ):
+    if request.method != "POST" or path not in POST_PATHS:
         return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
+    time_zone = runtime.settings.calendar.timezone
     theme = clean_theme(request.POST.get("theme"))
     page = Page(base_url=base_url, dashboard_origins=origins, theme=theme, time_zone=time_zone)
     if not _origin_allowed(request, base_url, origins):
@@ -78,19 +73,24 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
         draft_body = request.POST.get("body")
         return render("refused.html", page, refusal.status, message=refusal.message, draft_body=draft_body)
     page = Page(base_url, origins, request.POST["accessToken"], theme, tuple(access.staff()), time_zone)
+    return _post(path, page, member, request.POST, runtime)
+
+
+def _post(path: str, page: Page, member: StaffMember, form: Mapping[str, str], runtime: SupportRuntime) -> HttpResponse:
+    """The page a staff member's form asks for, once origin and token are checked."""
     if path == ORDER_WIDGET_PATH:
-        opening = {"action": "open"} if request.POST.get("focus") == "open" else None
-        in_popup = request.POST.get("frame") == POPUP
-        return order_widget(page, request.POST.get("orderId", ""), runtime, draft=opening, in_popup=in_popup)
+        opening = {"action": "open"} if form.get("focus") == "open" else None
+        in_popup = form.get("frame") == POPUP
+        return order_widget(page, form.get("orderId", ""), runtime, draft=opening, in_popup=in_popup)
     if path == QUEUE_PATH:
-        return queue(page, member, request.POST)
+        return queue(page, member, form)
     if path == CASE_PATH:
-        return case_page(page, request.POST.get("case", ""))
+        return case_page(page, form.get("case", ""))
     if path == REPORT_PATH:
-        return report_page(page, request.POST, runtime)
+        return report_page(page, form, runtime)
     if path == EVIDENCE_PATH:
-        return evidence(page, request.POST.get("orderId", ""), runtime)
-    return perform_action(page, member, request.POST, runtime)
+        return evidence(page, form.get("orderId", ""), runtime)
+    return perform_action(page, member, form, runtime)
 
 
 def evidence(page: Page, order_global_id: str, runtime: SupportRuntime) -> HttpResponse:
