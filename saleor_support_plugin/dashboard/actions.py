@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 
+from django.db.models import Model
+
 from saleor_support_plugin.cases.service import (
     CHOICES,
     Actor,
@@ -28,11 +30,16 @@ from saleor_support_plugin.models import (
 
 
 def get_case(case_id: str) -> SupportCase:
-    pk = whole_number(case_id)
-    case = SupportCase.objects.filter(pk=pk).first() if pk is not None else None
-    if case is None:
-        raise CaseError("This case no longer exists.", Code.NOT_FOUND)
-    return case
+    return find(SupportCase, case_id, "This case no longer exists.")
+
+
+def find[M: Model](model: type[M], number: str, missing: str) -> M:
+    """The row whose number a form sent; `missing` refuses a number of no row (it may have been deleted)."""
+    pk = whole_number(number)
+    row = model._default_manager.filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        raise CaseError(missing, Code.NOT_FOUND)
+    return row
 
 
 def add_reply(case: SupportCase, actor: Actor, body: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.service_policies import promise
 from saleor_support_plugin.feedback.ratings import rating_figures
 from saleor_support_plugin.models import SupportCase
 from saleor_support_plugin.service_levels.report import GROUPS, Period, Report, ReportRow, support_report
@@ -41,6 +42,10 @@ class ReportQuery:
             start = end - datetime.timedelta(weeks=DEFAULT_WEEKS) + datetime.timedelta(days=1)
         group_by = form.get("group_by", "agent")
         return cls(start, end, group_by if group_by in GROUPS else "agent")
+
+    @property
+    def csv_name(self) -> str:
+        return f"support-report-{self.start}-{self.end}-{self.group_by}.csv"
 
     def period(self, settings: SupportSettings) -> Period:
         zone = settings.calendar.timezone
@@ -75,6 +80,44 @@ def build_report(settings: SupportSettings, form: Mapping[str, str], staff: Sequ
     }
     labels = {"": "Unassigned", **{str(pk): name for pk, name in staff}}
     return ReportPage(query, reports[query.group_by], reports["week"], reports["agent"], labels)
+
+
+def page_context(built: ReportPage, settings: SupportSettings) -> dict[str, Any]:
+    """What report.html shows: the standard as configured, the period's table and the two charts."""
+    rows = [{"label": label(row, built.labels), "data": row, "total": False} for row in built.table.rows]
+    return {
+        "query": built.query,
+        "standard": standard(settings),
+        "opening_hours": settings.opening_hours_spec or "every business day, all day",
+        "time_zone": settings.calendar.timezone.key,
+        "groups": [(group, group.capitalize()) for group in GROUPS],
+        "group_name": built.query.group_by.capitalize(),
+        "total": built.table.total,
+        "rows": [*rows, {"label": "All", "data": built.table.total, "total": True}],
+        "delay_notices_sent": built.table.delay_notices_sent,
+        "delay_share": built.table.delay_cases_needing_a_person_share,
+        "weekly_chart": weekly_chart(built.by_week),
+        "agent_chart": agent_chart(built.by_agent, built.labels),
+    }
+
+
+def standard(settings: SupportSettings) -> list[dict[str, str]]:
+    """The shop's service-level policies, default last: targets and the promise customers read."""
+    return [
+        {
+            "name": policy.name,
+            "first": _duration(policy.first_response),
+            "next": _duration(policy.next_response),
+            "resolution": _duration(policy.resolution),
+            "promise": promise(policy.first_response, settings.opening_hours, "en"),
+        }
+        for policy in (*settings.service_level_policies, settings.default_policy)
+    ]
+
+
+def _duration(value: datetime.timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
 
 
 def label(row: ReportRow, labels: Mapping[str, str]) -> str:
@@ -135,63 +178,79 @@ def _y(value: float, top: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - min(value, top) / top)
 
 
+@dataclass(frozen=True)
+class _Chart:
+    """A chart of first-response times: one slot per row, `marks` drawing a row in its slot (start, width)."""
+
+    label: str
+    axis_title: str
+    empty: str
+    top: Callable[[ReportRow], float]
+    marks: Callable[[ReportRow, float, float, float], list[str]]
+
+    def render(self, rows: Sequence[ReportRow]) -> SafeString:
+        if not rows:
+            return mark_safe(f'<p class="empty">{escape(self.empty)}</p>')
+        top = _scale([self.top(row) for row in rows])
+        slot = (WIDTH - LEFT) / len(rows)
+        parts = _axis(top, self.axis_title)
+        for index, row in enumerate(rows):
+            parts.extend(self.marks(row, LEFT + index * slot, slot, top))
+        return _svg(parts, self.label)
+
+
 def weekly_chart(report: Report) -> SafeString:
     """First-response time by week: the median as a bar, the 90th percentile as a mark above it."""
-    rows = report.rows
-    if not rows:
-        return mark_safe('<p class="empty">No cases in this period.</p>')
-    top = _scale([row.first_response.p90 or 0 for row in rows])
-    slot = (WIDTH - LEFT) / len(rows)
-    parts = _axis(top, "First response, business hours: median (bar) and 90th percentile (line), by week")
-    for index, row in enumerate(rows):
-        x = LEFT + index * slot + slot * 0.2
-        p50, p90 = row.first_response.p50 or 0, row.first_response.p90 or 0
-        parts.append(
-            f'<rect class="bar-median" x="{x:.1f}" y="{_y(p50, top):.1f}" width="{slot * 0.6:.1f}" '
-            f'height="{_y(0, top) - _y(p50, top):.1f}"><title>{escape(row.key)}: median {p50:g} h, '
-            f"90th percentile {p90:g} h, {row.opened} opened</title></rect>"
-        )
-        parts.append(
-            f'<line class="mark-p90" x1="{x:.1f}" x2="{x + slot * 0.6:.1f}" y1="{_y(p90, top):.1f}" '
-            f'y2="{_y(p90, top):.1f}"/>'
-        )
-        parts.append(
-            f'<text class="chart-tick" x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle">{escape((row.key or "")[5:])}</text>'
-        )
-    return _svg(parts, "First-response time by week")
+    return _Chart(
+        "First-response time by week",
+        "First response, business hours: median (bar) and 90th percentile (line), by week",
+        "No cases in this period.",
+        lambda row: row.first_response.p90 or 0,
+        _week_marks,
+    ).render(report.rows)
+
+
+def _week_marks(row: ReportRow, start: float, slot: float, top: float) -> list[str]:
+    x = start + slot * 0.2
+    p50, p90 = row.first_response.p50 or 0, row.first_response.p90 or 0
+    return [
+        f'<rect class="bar-median" x="{x:.1f}" y="{_y(p50, top):.1f}" width="{slot * 0.6:.1f}" '
+        f'height="{_y(0, top) - _y(p50, top):.1f}"><title>{escape(row.key)}: median {p50:g} h, '
+        f"90th percentile {p90:g} h, {row.opened} opened</title></rect>",
+        f'<line class="mark-p90" x1="{x:.1f}" x2="{x + slot * 0.6:.1f}" y1="{_y(p90, top):.1f}" '
+        f'y2="{_y(p90, top):.1f}"/>',
+        f'<text class="chart-tick" x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+        f'text-anchor="middle">{escape((row.key or "")[5:])}</text>',
+    ]
 
 
 def agent_chart(report: Report, labels: Mapping[str, str]) -> SafeString:
     """The distribution per agent: a range from the median to the 90th percentile, the 75th marked, max dotted."""
-    rows = [row for row in report.rows if row.first_response.p50 is not None]
-    if not rows:
-        return mark_safe('<p class="empty">No first responses in this period.</p>')
-    top = _scale([row.first_response.max or 0 for row in rows])
-    slot = (WIDTH - LEFT) / len(rows)
-    parts = _axis(top, "First response per agent, business hours: median to 90th percentile, 75th, max")
-    for index, row in enumerate(rows):
-        x = LEFT + index * slot + slot * 0.3
-        width = slot * 0.4
-        fr = row.first_response
-        p50, p75, p90, high = fr.p50 or 0, fr.p75 or 0, fr.p90 or 0, fr.max or 0
-        name = label(row, labels)
-        parts.append(
-            f'<line class="whisker" x1="{x + width / 2:.1f}" x2="{x + width / 2:.1f}" y1="{_y(high, top):.1f}" '
-            f'y2="{_y(p90, top):.1f}"/>'
-        )
-        parts.append(
-            f'<rect class="box" x="{x:.1f}" y="{_y(p90, top):.1f}" width="{width:.1f}" '
-            f'height="{max(_y(p50, top) - _y(p90, top), 1):.1f}"><title>{escape(name)}: median {p50:g} h, '
-            f"75th {p75:g} h, 90th {p90:g} h, max {high:g} h</title></rect>"
-        )
-        y75 = _y(p75, top)
-        parts.append(f'<line class="mark-p75" x1="{x:.1f}" x2="{x + width:.1f}" y1="{y75:.1f}" y2="{y75:.1f}"/>')
-        parts.append(
-            f'<text class="chart-tick" x="{x + width / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle">{escape(name[:18])}</text>'
-        )
-    return _svg(parts, "First-response time per agent")
+    return _Chart(
+        "First-response time per agent",
+        "First response per agent, business hours: median to 90th percentile, 75th, max",
+        "No first responses in this period.",
+        lambda row: row.first_response.max or 0,
+        lambda row, start, slot, top: _agent_marks(row, start, slot, top, label(row, labels)),
+    ).render([row for row in report.rows if row.first_response.p50 is not None])
+
+
+def _agent_marks(row: ReportRow, start: float, slot: float, top: float, name: str) -> list[str]:
+    x = start + slot * 0.3
+    width = slot * 0.4
+    fr = row.first_response
+    p50, p75, p90, high = fr.p50 or 0, fr.p75 or 0, fr.p90 or 0, fr.max or 0
+    y75 = _y(p75, top)
+    return [
+        f'<line class="whisker" x1="{x + width / 2:.1f}" x2="{x + width / 2:.1f}" y1="{_y(high, top):.1f}" '
+        f'y2="{_y(p90, top):.1f}"/>',
+        f'<rect class="box" x="{x:.1f}" y="{_y(p90, top):.1f}" width="{width:.1f}" '
+        f'height="{max(_y(p50, top) - _y(p90, top), 1):.1f}"><title>{escape(name)}: median {p50:g} h, '
+        f"75th {p75:g} h, 90th {p90:g} h, max {high:g} h</title></rect>",
+        f'<line class="mark-p75" x1="{x:.1f}" x2="{x + width:.1f}" y1="{y75:.1f}" y2="{y75:.1f}"/>',
+        f'<text class="chart-tick" x="{x + width / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+        f'text-anchor="middle">{escape(name[:18])}</text>',
+    ]
 
 
 def _svg(parts: list[str], title: str) -> SafeString:

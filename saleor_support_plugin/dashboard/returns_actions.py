@@ -13,7 +13,7 @@ from saleor_support_plugin.cases.service import Actor, CaseError
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.core.text import whole_number
+from saleor_support_plugin.dashboard.actions import find
 from saleor_support_plugin.dashboard.session import StaffMember
 from saleor_support_plugin.returns import requests
 from saleor_support_plugin.returns.disputes import evidence_html, gather_evidence
@@ -45,7 +45,7 @@ def case_returns(case_id: int) -> list[ReturnRequest]:
 def act(
     action: str, form: Mapping[str, str], actor: Actor, member: StaffMember, settings: SupportSettings
 ) -> tuple[str, ReturnRequest]:
-    request = _get(form.get("return_request", ""))
+    request = find(ReturnRequest, form.get("return_request", ""), "This return request no longer exists.")
     port = load_returns_port()
     if action == "return_approve":
         amount = _amount(form.get("amount", ""))
@@ -64,14 +64,6 @@ def act(
     _check_limit(request.amount, member, settings)
     request = requests.settle(port=port, request=request, actor=actor)
     return f"Return {request.rma_number} {request.get_status_display().lower()}.", request
-
-
-def _get(value: str) -> ReturnRequest:
-    pk = whole_number(value)
-    request = ReturnRequest.objects.filter(pk=pk).first() if pk is not None else None
-    if request is None:
-        raise CaseError("This return request no longer exists.", Code.NOT_FOUND)
-    return request
 
 
 def _amount(value: str) -> Decimal | None:

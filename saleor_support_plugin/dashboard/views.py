@@ -8,7 +8,6 @@ pages or the Dashboard: other origins are refused before the token is even read.
 from __future__ import annotations
 
 import base64
-import datetime
 import uuid
 from collections.abc import Mapping
 
@@ -20,7 +19,6 @@ from saleor_support_plugin.cases import submissions
 from saleor_support_plugin.cases.service import Actor, CaseError
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.core.runtime import SupportRuntime
-from saleor_support_plugin.core.service_policies import promise
 from saleor_support_plugin.core.text import whole_number
 from saleor_support_plugin.dashboard import actions, pages, returns_actions
 from saleor_support_plugin.dashboard import report_page as report_page_module
@@ -43,12 +41,13 @@ from saleor_support_plugin.dashboard.render import Page, clean_theme, render, se
 from saleor_support_plugin.dashboard.session import DashboardRefusal, StaffAccess, StaffMember
 from saleor_support_plugin.host.global_ids import uuid_id
 from saleor_support_plugin.models import AuthorType, SupportCase
-from saleor_support_plugin.service_levels.report import GROUPS
 
 WIDGET = "widget"
 CASE = "case"
 # The order widget shown in the "Open support case" popup rather than on the order page; carried in its forms.
 POPUP = "popup"
+# Pages a staff member's form posts to (with the Dashboard's token).
+POST_PATHS = (ORDER_WIDGET_PATH, QUEUE_PATH, CASE_PATH, ACTION_PATH, REPORT_PATH, EVIDENCE_PATH)
 
 
 class AlreadySent(Exception):
@@ -61,16 +60,9 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
     origins = runtime.settings.dashboard_origins
     if request.method == "GET":
         return _get(path, base_url, origins, request.GET)
-    time_zone = runtime.settings.calendar.timezone
-    if request.method != "POST" or path not in (
-        ORDER_WIDGET_PATH,
-        QUEUE_PATH,
-        CASE_PATH,
-        ACTION_PATH,
-        REPORT_PATH,
-        EVIDENCE_PATH,
-    ):
+    if request.method != "POST" or path not in POST_PATHS:
         return secure(HttpResponse("Not found.", status=404, content_type="text/plain"), origins)
+    time_zone = runtime.settings.calendar.timezone
     theme = clean_theme(request.POST.get("theme"))
     page = Page(base_url=base_url, dashboard_origins=origins, theme=theme, time_zone=time_zone)
     if not _origin_allowed(request, base_url, origins):
@@ -81,19 +73,24 @@ def handle_app_request(request: HttpRequest, path: str, runtime: SupportRuntime,
         draft_body = request.POST.get("body")
         return render("refused.html", page, refusal.status, message=refusal.message, draft_body=draft_body)
     page = Page(base_url, origins, request.POST["accessToken"], theme, tuple(access.staff()), time_zone)
+    return _post(path, page, member, request.POST, runtime)
+
+
+def _post(path: str, page: Page, member: StaffMember, form: Mapping[str, str], runtime: SupportRuntime) -> HttpResponse:
+    """The page a staff member's form asks for, once origin and token are checked."""
     if path == ORDER_WIDGET_PATH:
-        opening = {"action": "open"} if request.POST.get("focus") == "open" else None
-        in_popup = request.POST.get("frame") == POPUP
-        return order_widget(page, request.POST.get("orderId", ""), runtime, draft=opening, in_popup=in_popup)
+        opening = {"action": "open"} if form.get("focus") == "open" else None
+        in_popup = form.get("frame") == POPUP
+        return order_widget(page, form.get("orderId", ""), runtime, draft=opening, in_popup=in_popup)
     if path == QUEUE_PATH:
-        return queue(page, member, request.POST)
+        return queue(page, member, form)
     if path == CASE_PATH:
-        return case_page(page, request.POST.get("case", ""))
+        return case_page(page, form.get("case", ""))
     if path == REPORT_PATH:
-        return report_page(page, request.POST, runtime)
+        return report_page(page, form, runtime)
     if path == EVIDENCE_PATH:
-        return evidence(page, request.POST.get("orderId", ""), runtime)
-    return perform_action(page, member, request.POST, runtime)
+        return evidence(page, form.get("orderId", ""), runtime)
+    return perform_action(page, member, form, runtime)
 
 
 def evidence(page: Page, order_global_id: str, runtime: SupportRuntime) -> HttpResponse:
@@ -102,9 +99,7 @@ def evidence(page: Page, order_global_id: str, runtime: SupportRuntime) -> HttpR
     if found is None:
         return render("refused.html", page, 404, message="This order no longer exists.")
     html, file_name = found
-    response = secure(HttpResponse(html, content_type="text/html; charset=utf-8"), page.dashboard_origins)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    return _download(page, html, "text/html; charset=utf-8", file_name)
 
 
 def _get(path: str, base_url: str, origins: tuple[str, ...], query: Mapping[str, str]) -> HttpResponse:
@@ -182,50 +177,18 @@ def queue(page: Page, member: StaffMember, form: Mapping[str, str]) -> HttpRespo
 
 def report_page(page: Page, form: Mapping[str, str], runtime: SupportRuntime) -> HttpResponse:
     """The support report; `format=csv`: the same rows as a CSV file."""
-    settings = runtime.settings
-    built = report_page_module.build_report(settings, form, page.staff)
+    built = report_page_module.build_report(runtime.settings, form, page.staff)
     if form.get("format") == "csv":
-        name = f"support-report-{built.query.start}-{built.query.end}-{built.query.group_by}.csv"
-        response = HttpResponse(report_page_module.csv_rows(built.table, built.labels), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return secure(response, page.dashboard_origins)
-    hours = settings.opening_hours
-    standard = [
-        {
-            "name": policy.name,
-            "first": _duration(policy.first_response),
-            "next": _duration(policy.next_response),
-            "resolution": _duration(policy.resolution),
-            "promise": promise(policy.first_response, hours, "en"),
-        }
-        for policy in (*settings.service_level_policies, settings.default_policy)
-    ]
-    rows = [
-        {"label": report_page_module.label(row, built.labels), "data": row, "total": False} for row in built.table.rows
-    ]
-    rows.append({"label": "All", "data": built.table.total, "total": True})
-    return render(
-        "report.html",
-        page,
-        query=built.query,
-        standard=standard,
-        opening_hours=settings.opening_hours_spec or "every business day, all day",
-        time_zone=settings.calendar.timezone.key,
-        groups=[(group, group.capitalize()) for group in GROUPS],
-        group_name=built.query.group_by.capitalize(),
-        total=built.table.total,
-        rows=rows,
-        delay_notices_sent=built.table.delay_notices_sent,
-        delay_share=built.table.delay_cases_needing_a_person_share,
-        weekly_chart=report_page_module.weekly_chart(built.by_week),
-        agent_chart=report_page_module.agent_chart(built.by_agent, built.labels),
-        report_url=plugin_url(page.base_url, REPORT_PATH),
-    )
+        csv_text = report_page_module.csv_rows(built.table, built.labels)
+        return _download(page, csv_text, "text/csv", built.query.csv_name)
+    context = report_page_module.page_context(built, runtime.settings)
+    return render("report.html", page, **context, report_url=plugin_url(page.base_url, REPORT_PATH))
 
 
-def _duration(value: datetime.timedelta) -> str:
-    minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
+def _download(page: Page, content: str, content_type: str, file_name: str) -> HttpResponse:
+    response = secure(HttpResponse(content, content_type=content_type), page.dashboard_origins)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
 
 
 def case_page(page: Page, case_id: str, flash: str = "", error: str = "", draft: object = None) -> HttpResponse:

@@ -11,10 +11,13 @@ from saleor.account.models import User
 from saleor.app.models import App
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.core.context import get_database_connection_name
+from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 from saleor.order.models import Order
 from saleor.permission.utils import has_one_of_permissions
 
 from saleor_support_plugin.cases.service import Actor
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.constants import PLUGIN_ID
 from saleor_support_plugin.host.permissions import staff_permissions
 from saleor_support_plugin.models import AuthorType, SupportCase
 
@@ -82,3 +85,14 @@ def visible_cases(viewer: Viewer) -> QuerySet[SupportCase]:
     if viewer.user is not None:
         return cases.filter(customer_id=viewer.user.pk)
     return cases.none()
+
+
+def support_plugin(info: Any) -> Any:
+    """The plugin as Saleor's plugin manager has it for this request; None where it is not installed."""
+    return get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
+
+
+def active_settings(info: Any) -> SupportSettings | None:
+    """The plugin's settings; None while support is switched off."""
+    plugin = support_plugin(info)
+    return plugin.support_settings if plugin is not None and plugin.active else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from saleor.graphql.core.dataloaders import DataLoader
 
@@ -23,23 +23,13 @@ class _ByCaseIdLoader[R](DataLoader[int, list[R]]):
         return [grouped.get(key, []) for key in keys]
 
 
-class MessagesByCaseIdLoader(_ByCaseIdLoader[CaseMessage]):
-    context_key = "support_messages_by_case_id"
-    model = CaseMessage
+def _by_case_id[R](model: type[R]) -> type[_ByCaseIdLoader[R]]:
+    """The loader of a case's rows of `model`, oldest first; Saleor keeps one per request under `context_key`."""
+    attributes = {"model": model, "context_key": f"support_{model.__name__.lower()}s_by_case_id"}
+    return cast(type[_ByCaseIdLoader[R]], type(f"{model.__name__}sByCaseIdLoader", (_ByCaseIdLoader,), attributes))
 
 
-class ChangesByCaseIdLoader(_ByCaseIdLoader[CaseChange]):
-    context_key = "support_changes_by_case_id"
-    model = CaseChange
-
-
-class DelayNoticesByCaseIdLoader(_ByCaseIdLoader[DelayNotice]):
-    context_key = "support_delay_notices_by_case_id"
-    model = DelayNotice
-
-
-class SurveysByCaseIdLoader(_ByCaseIdLoader[CaseSurvey]):
-    """Feedback: a case's survey (at most one), with the customer's rating."""
-
-    context_key = "support_surveys_by_case_id"
-    model = CaseSurvey
+MessagesByCaseIdLoader = _by_case_id(CaseMessage)
+ChangesByCaseIdLoader = _by_case_id(CaseChange)
+DelayNoticesByCaseIdLoader = _by_case_id(DelayNotice)
+SurveysByCaseIdLoader = _by_case_id(CaseSurvey)  # feedback: a case's survey (at most one), with its rating

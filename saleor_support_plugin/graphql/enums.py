@@ -1,20 +1,15 @@
 from __future__ import annotations
 
-from enum import Enum
-
 import graphene
 
 from saleor_support_plugin.core.error_codes import SupportErrorCode as DomainSupportErrorCode
+from saleor_support_plugin.graphql.base import support_enum
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.models import AuthorType, CaseCategory, CaseChannel, CasePriority, CaseStatus
 
 
 def _enum(choices: type, name: str, description: str) -> type[graphene.Enum]:
-    members = [(value.upper(), value) for value, _label in choices.choices]  # type: ignore[attr-defined]
-    values = Enum(name, members)  # type: ignore[misc]
-    enum = graphene.Enum.from_enum(values, description=description)
-    enum.doc_category = DOC_CATEGORY_SUPPORT
-    return enum
+    return support_enum([value for value, _label in choices.choices], name, description)  # type: ignore[attr-defined]
 
 
 SupportCaseStatusEnum = _enum(CaseStatus, "SupportCaseStatusEnum", "Where a support case stands.")

@@ -3,47 +3,48 @@
 from __future__ import annotations
 
 import datetime
-from enum import Enum
 from typing import Any
 
 import graphene
 from django.utils import timezone
 from saleor.account.models import User
 from saleor.graphql.core.scalars import DateTime
-from saleor.graphql.core.types import BaseInputObjectType, BaseObjectType, NonNullList
+from saleor.graphql.core.types import NonNullList
 
-from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.base import SupportInputObjectType, SupportObjectType, support_enum
 from saleor_support_plugin.service_levels.report import GROUPS, Percentiles, Period, Report, ReportRow, support_report
 
-SupportReportGroupByEnum = graphene.Enum.from_enum(
-    Enum("SupportReportGroupByEnum", [(name.upper(), name) for name in GROUPS]),  # type: ignore[misc]
-    description="How the support report's rows are grouped (WEEK: weeks of the store's time zone).",
+SupportReportGroupByEnum = support_enum(
+    list(GROUPS),
+    "SupportReportGroupByEnum",
+    "How the support report's rows are grouped (WEEK: weeks of the store's time zone).",
 )
-SupportReportGroupByEnum.doc_category = DOC_CATEGORY_SUPPORT
 MAX_PERIOD = datetime.timedelta(days=400)
 
 
-class SupportReportPeriodInput(BaseInputObjectType):
+class SupportReportPeriodInput(SupportInputObjectType):
     gte = DateTime(required=True, description="Start of the period (included).")
     lt = DateTime(required=True, description="End of the period (excluded).")
 
     class Meta:
         description = "The period of a support report (at most 400 days)."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
-class SupportReportPercentiles(BaseObjectType):
-    p50 = graphene.Float(description="Median, in business hours.")
-    p75 = graphene.Float(description="75th percentile, in business hours.")
-    p90 = graphene.Float(description="90th percentile, in business hours.")
-    max = graphene.Float(description="Longest, in business hours.")
+def _hours(which: str) -> graphene.Float:
+    return graphene.Float(description=f"{which}, in business hours.")
+
+
+class SupportReportPercentiles(SupportObjectType):
+    p50 = _hours("Median")
+    p75 = _hours("75th percentile")
+    p90 = _hours("90th percentile")
+    max = _hours("Longest")
 
     class Meta:
         description = "Percentiles of a duration in business hours (linear interpolation, as percentile_cont)."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
-class SupportReportRow(BaseObjectType):
+class SupportReportRow(SupportObjectType):
     key = graphene.String(description="The group (null: the whole period; '' for AGENT: unassigned).")
     label = graphene.String(required=True, description="The group as people read it (an agent's email).")
     opened = graphene.Int(required=True, description="Cases opened in the period.")
@@ -65,10 +66,9 @@ class SupportReportRow(BaseObjectType):
 
     class Meta:
         description = "One group of a support report."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
-class SupportReport(BaseObjectType):
+class SupportReport(SupportObjectType):
     period_start = DateTime(required=True, description="Start of the period.")
     period_end = DateTime(required=True, description="End of the period (excluded).")
     group_by = SupportReportGroupByEnum(required=True, description="How the rows are grouped.")
@@ -81,7 +81,6 @@ class SupportReport(BaseObjectType):
 
     class Meta:
         description = "How the shop met its service-level standard in a period. Staff and apps only."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 def _percentiles(value: Percentiles) -> dict[str, float | None]:

@@ -2,61 +2,57 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import graphene
 from prices import Money as Price
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.context import SyncWebhookControlContext
 from saleor.graphql.core.scalars import DateTime
-from saleor.graphql.core.types import BaseObjectType, ModelObjectType, Money, NonNullList
-from saleor.graphql.order.dataloaders import OrderByIdLoader
+from saleor.graphql.core.types import Money, NonNullList
 from saleor.graphql.order.types import Order
 
-from saleor_support_plugin.graphql.access import get_viewer
-from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
-from saleor_support_plugin.graphql.types import SupportCase, is_staff_request
+from saleor_support_plugin.graphql.access import get_viewer, support_plugin, visible_cases
+from saleor_support_plugin.graphql.base import SupportNode, SupportObjectType, global_id_resolver, support_enum
+from saleor_support_plugin.graphql.returns_access import visible_return_requests
+from saleor_support_plugin.graphql.types import SupportCase, is_staff_request, staff_only_order
 from saleor_support_plugin.returns import models
 from saleor_support_plugin.returns.emails import next_step, request_context
 from saleor_support_plugin.returns.policy import LinePolicy, NotReturnable, Resolution
 
-
-def _enum(values: list[str], name: str, description: str) -> type[graphene.Enum]:
-    enum = graphene.Enum.from_enum(Enum(name, [(value.upper(), value) for value in values]), description=description)  # type: ignore[misc]
-    enum.doc_category = DOC_CATEGORY_SUPPORT
-    return enum
-
-
-SupportReturnStatusEnum = _enum(
+SupportReturnStatusEnum = support_enum(
     [value for value, _ in models.ReturnStatus.choices], "SupportReturnStatusEnum", "Where a return request stands."
 )
-SupportReturnResolutionEnum = _enum(
+SupportReturnResolutionEnum = support_enum(
     [item.value for item in Resolution], "SupportReturnResolutionEnum", "What the customer gets for a return."
 )
-SupportNotReturnableEnum = _enum(
+SupportNotReturnableEnum = support_enum(
     [item.value for item in NotReturnable], "SupportNotReturnableEnum", "Why an order line cannot be returned."
 )
 
 
-class SupportReturnReason(BaseObjectType):
+class SupportReturnReason(SupportObjectType):
     id = graphene.ID(required=True, description="ID of the reason's page (Saleor's `Page`).")
     slug = graphene.String(required=True, description="The page's slug.")
     title = graphene.String(required=True, description="The reason as customers read it.")
 
     class Meta:
         description = "A return reason: a page of the shop's return-reason page type (site settings)."
-        doc_category = DOC_CATEGORY_SUPPORT
 
-    @staticmethod
-    def resolve_id(root: Any, _info: ResolveInfo) -> str:
-        return graphene.Node.to_global_id("Page", root.id)
+    resolve_id = staticmethod(global_id_resolver("Page", "id"))
 
 
-class SupportReturnLinePolicy(BaseObjectType):
+class OrderLineFields(SupportObjectType):
+    """The order line a policy verdict or a returned line is about."""
+
     order_line_id = graphene.ID(required=True, description="ID of the order line.")
     product_name = graphene.String(required=True, description="The product's name.")
     variant_name = graphene.String(required=True, description="The variant's name.")
+
+    class Meta:
+        abstract = True
+
+
+class SupportReturnLinePolicy(OrderLineFields):
     quantity = graphene.Int(required=True, description="How many were ordered.")
     returnable = graphene.Boolean(required=True, description="Whether any of the line can be returned now.")
     returnable_quantity = graphene.Int(required=True, description="How many can be returned now.")
@@ -69,11 +65,8 @@ class SupportReturnLinePolicy(BaseObjectType):
 
     class Meta:
         description = "What the shop's return policy says about one line of an order."
-        doc_category = DOC_CATEGORY_SUPPORT
 
-    @staticmethod
-    def resolve_order_line_id(root: LinePolicy, _info: ResolveInfo) -> str:
-        return graphene.Node.to_global_id("OrderLine", root.line.id)
+    resolve_order_line_id = staticmethod(global_id_resolver("OrderLine", "line.id"))
 
     @staticmethod
     def resolve_product_name(root: LinePolicy, _info: ResolveInfo) -> str:
@@ -100,7 +93,7 @@ class SupportReturnLinePolicy(BaseObjectType):
         return [item.value for item in root.resolutions]
 
 
-class SupportReturnPolicy(BaseObjectType):
+class SupportReturnPolicy(SupportObjectType):
     order_number = graphene.String(required=True, description="The order's number.")
     enabled = graphene.Boolean(required=True, description="Whether the shop takes return requests online.")
     window_days = graphene.Int(required=True, description="Days to return, counted from delivery.")
@@ -111,24 +104,17 @@ class SupportReturnPolicy(BaseObjectType):
 
     class Meta:
         description = "The shop's return policy applied to one order."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
-class SupportReturnRequestLine(BaseObjectType):
-    order_line_id = graphene.ID(required=True, description="ID of the order line.")
-    product_name = graphene.String(required=True, description="The product's name.")
-    variant_name = graphene.String(required=True, description="The variant's name.")
+class SupportReturnRequestLine(OrderLineFields):
     quantity = graphene.Int(required=True, description="How many are returned.")
     reason = graphene.Field(SupportReturnReason, description="The reason chosen, a page of the shop's reasons.")
     reason_comment = graphene.String(required=True, description="The customer's own words.")
 
     class Meta:
         description = "A line of a return request."
-        doc_category = DOC_CATEGORY_SUPPORT
 
-    @staticmethod
-    def resolve_order_line_id(root: models.ReturnRequestLine, _info: ResolveInfo) -> str:
-        return graphene.Node.to_global_id("OrderLine", root.order_line_id)
+    resolve_order_line_id = staticmethod(global_id_resolver("OrderLine", "order_line_id"))
 
     @staticmethod
     def resolve_reason(root: models.ReturnRequestLine, _info: ResolveInfo) -> Any:
@@ -141,7 +127,7 @@ class SupportReturnRequestLine(BaseObjectType):
         return root.reason_text
 
 
-class SupportReturnPhoto(BaseObjectType):
+class SupportReturnPhoto(SupportObjectType):
     name = graphene.String(required=True, description="The file name.")
     content_type = graphene.String(required=True, description="The image's type.")
     size = graphene.Int(required=True, description="Size in bytes.")
@@ -149,7 +135,6 @@ class SupportReturnPhoto(BaseObjectType):
 
     class Meta:
         description = "A photo sent with a return request."
-        doc_category = DOC_CATEGORY_SUPPORT
 
     @staticmethod
     def resolve_url(root: models.ReturnPhoto, info: ResolveInfo) -> str:
@@ -160,7 +145,7 @@ def _money(amount: Any, currency: str) -> Price | None:
     return Price(amount, currency) if currency else None
 
 
-class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
+class SupportReturnRequest(SupportNode[models.ReturnRequest]):
     id = graphene.GlobalID(required=True, description="ID of the return request.")
     rma_number = graphene.String(required=True, description="The return reference to write on the parcel.")
     status = SupportReturnStatusEnum(required=True, description="Where the request stands.")
@@ -186,23 +171,12 @@ class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
 
     class Meta:
         description = "A customer's request to return items of an order."
-        interfaces = [graphene.relay.Node]
         model = models.ReturnRequest
-        doc_category = DOC_CATEGORY_SUPPORT
 
-    @classmethod
-    def get_node(cls, info: ResolveInfo, id: Any) -> models.ReturnRequest | None:
-        from saleor_support_plugin.graphql.returns_access import visible_return_requests
+    visible = staticmethod(visible_return_requests)
 
-        return visible_return_requests(get_viewer(info)).filter(pk=id).first()
-
-    @staticmethod
-    def resolve_order(root: models.ReturnRequest, info: ResolveInfo) -> Any:
-        return _order(root.order_id, info)
-
-    @staticmethod
-    def resolve_replacement_order(root: models.ReturnRequest, info: ResolveInfo) -> Any:
-        return _order(root.replacement_order_id, info)
+    resolve_order = staticmethod(staff_only_order("order_id"))
+    resolve_replacement_order = staticmethod(staff_only_order("replacement_order_id"))
 
     @staticmethod
     def resolve_lines(root: models.ReturnRequest, _info: ResolveInfo) -> Any:
@@ -222,11 +196,7 @@ class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
 
     @staticmethod
     def resolve_next_step(root: models.ReturnRequest, info: ResolveInfo) -> str:
-        from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
-
-        from saleor_support_plugin.core.constants import PLUGIN_ID
-
-        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
+        plugin = support_plugin(info)
         settings = plugin.support_settings if plugin is not None else None
         address = settings.returns.return_address if settings else ""
         return next_step(request_context(root), address, settings.support_response_time if settings else "")
@@ -237,8 +207,6 @@ class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
 
     @staticmethod
     def resolve_case(root: models.ReturnRequest, info: ResolveInfo) -> Any:
-        from saleor_support_plugin.graphql.access import visible_cases
-
         if root.case_id is None:
             return None
         return visible_cases(get_viewer(info)).filter(pk=root.case_id).first()
@@ -246,13 +214,3 @@ class SupportReturnRequest(ModelObjectType[models.ReturnRequest]):
     @staticmethod
     def resolve_gift_card_code(root: models.ReturnRequest, _info: ResolveInfo) -> str | None:
         return root.gift_card_code or None
-
-
-def _order(order_id: Any, info: ResolveInfo) -> Any:
-    if order_id is None or not is_staff_request(info):
-        return None
-    return (
-        OrderByIdLoader(info.context)
-        .load(order_id)
-        .then(lambda order: SyncWebhookControlContext(node=order) if order else None)
-    )

@@ -1,5 +1,5 @@
 """Returns in the support schema: `supportReturnPolicy`, `supportReturnRequests`, `supportReturnRequest`
-(create) and `supportReturnRequestDecide`; `User.supportReturnRequests` is added in schema_extension.py."""
+(create) and `supportReturnRequestDecide`; `User.supportReturnRequests` is among schema.py's `user_fields`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from django.utils import timezone
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import NonNullList
-from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 
-from saleor_support_plugin.core.constants import PLUGIN_ID
-from saleor_support_plugin.graphql.access import get_viewer
+from saleor_support_plugin.graphql.access import active_settings, get_viewer
 from saleor_support_plugin.graphql.mutations.support_return_request import SupportReturnRequestCreate
 from saleor_support_plugin.graphql.mutations.support_return_request_decide import SupportReturnRequestDecide
 from saleor_support_plugin.graphql.mutations.support_return_request_receive import SupportReturnRequestReceive
@@ -58,8 +56,8 @@ class ReturnQueries(graphene.ObjectType):
     def resolve_support_return_policy(
         _root: Any, info: ResolveInfo, *, order: str | None = None, order_token: Any = None, email: str | None = None
     ) -> Any:
-        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
-        if plugin is None or not plugin.active:
+        settings = active_settings(info)
+        if settings is None:
             return None
         viewer = get_viewer(info, order_token, email)
         found = viewer_order(viewer, order)
@@ -67,7 +65,7 @@ class ReturnQueries(graphene.ObjectType):
         facts = port.get_return_order(found.pk) if found else None
         if facts is None:
             return None
-        policy = plugin.support_settings.returns
+        policy = settings.returns
         lines = (
             evaluate_order(facts, policy, timezone.now(), pending_quantities(facts.id, viewer.database))
             if policy.enabled
@@ -99,11 +97,3 @@ class ReturnMutations(graphene.ObjectType):
     support_return_request_decide = SupportReturnRequestDecide.Field()
     support_return_request_receive = SupportReturnRequestReceive.Field()
     support_return_request_refund = SupportReturnRequestRefund.Field()
-
-
-def resolve_user_return_requests(root: Any, info: ResolveInfo) -> list[ReturnRequest]:
-    """`User.supportReturnRequests`: a customer's own (for `me`), or any user's for support staff."""
-    viewer = get_viewer(info)
-    if not viewer.is_support_staff and (viewer.user is None or viewer.user.pk != root.pk):
-        return []
-    return list(ReturnRequest.objects.using(viewer.database).filter(customer_id=root.pk).order_by("-pk"))

@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.db.models import Model
 from django.utils import timezone
+from graphene.utils.props import props
 from graphql.error import GraphQLError
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice
 from saleor.graphql.core.fields import ConnectionField, PermissionsField
 from saleor.graphql.core.scalars import UUID
-from saleor.graphql.core.types import BaseEnum, BaseInputObjectType, NonNullList, SortInputObjectType
-from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
+from saleor.graphql.core.types import BaseEnum, NonNullList, SortInputObjectType
 
 from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
-from saleor_support_plugin.core.constants import PLUGIN_ID
-from saleor_support_plugin.graphql.access import get_viewer, visible_cases
+from saleor_support_plugin.core.config import SupportSettings as Settings
+from saleor_support_plugin.graphql.access import active_settings, get_viewer, visible_cases
+from saleor_support_plugin.graphql.base import SupportInputObjectType
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import (
     SupportCaseCategoryEnum,
@@ -24,7 +26,7 @@ from saleor_support_plugin.graphql.enums import (
     SupportCasePriorityEnum,
     SupportCaseStatusEnum,
 )
-from saleor_support_plugin.graphql.mutations.common import case_pk, guest_arguments
+from saleor_support_plugin.graphql.mutations.common import GuestCaseArguments, case_pk
 from saleor_support_plugin.graphql.mutations.support_case_close import SupportCaseClose
 from saleor_support_plugin.graphql.mutations.support_case_create import SupportCaseCreate
 from saleor_support_plugin.graphql.mutations.support_case_note_add import SupportCaseNoteAdd
@@ -41,11 +43,13 @@ from saleor_support_plugin.graphql.report import (
 )
 
 # Returns (issue 11)
+from saleor_support_plugin.graphql.return_types import SupportReturnRequest
 from saleor_support_plugin.graphql.returns_schema import ReturnMutations, ReturnQueries
 from saleor_support_plugin.graphql.types import SupportCase, SupportCaseCountableConnection, SupportSettings
 from saleor_support_plugin.host.global_ids import int_id, uuid_id
 from saleor_support_plugin.host.permissions import staff_permissions
 from saleor_support_plugin.models import SupportCase as SupportCaseModel
+from saleor_support_plugin.returns.models import ReturnRequest
 
 
 class SupportCaseSortField(BaseEnum):
@@ -70,7 +74,7 @@ class SupportCaseSortingInput(SortInputObjectType):
         type_name = "support cases"
 
 
-class SupportCaseFilterInput(BaseInputObjectType):
+class SupportCaseFilterInput(SupportInputObjectType):
     status = NonNullList(SupportCaseStatusEnum, description="Cases in any of these statuses.")
     priority = NonNullList(SupportCasePriorityEnum, description="Cases of any of these priorities.")
     category = NonNullList(SupportCaseCategoryEnum, description="Cases in any of these categories.")
@@ -84,7 +88,6 @@ class SupportCaseFilterInput(BaseInputObjectType):
 
     class Meta:
         description = "Filters for the support queue."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 def case_filter(data: dict[str, Any] | None) -> CaseFilter:
@@ -120,8 +123,7 @@ class SupportQueries(ReturnQueries, graphene.ObjectType):
     )
     support_case = graphene.Field(
         SupportCase,
-        id=graphene.Argument(graphene.ID, required=True, description="ID of the support case."),
-        **guest_arguments(),
+        **props(GuestCaseArguments),
         description=(
             "A support case: staff see any, customers their own, guests those of the order whose token and "
             "email they give."
@@ -174,31 +176,21 @@ class SupportQueries(ReturnQueries, graphene.ObjectType):
         return list(visible_cases(viewer).order_by("-pk"))
 
     @staticmethod
-    def resolve_support_settings(_root: Any, info: ResolveInfo) -> dict[str, Any] | None:
-        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
-        if plugin is None or not plugin.active:
-            return None
-        settings = plugin.support_settings
-        return {
-            "contact_email": settings.support_email,
-            "phone": settings.support_phone,
-            "hours": settings.support_hours,
-            "response_time": settings.support_response_time,
-            "settings": settings,  # service levels: the promise and the policies
-        }
+    def resolve_support_settings(_root: Any, info: ResolveInfo) -> Settings | None:
+        return active_settings(info)
 
     @staticmethod
     def resolve_support_report(_root: Any, info: ResolveInfo, *, period: Any, group_by: Any, **kwargs: Any) -> Any:
-        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
-        if plugin is None or not plugin.active:
+        settings = active_settings(info)
+        if settings is None:
             return None
         viewer = get_viewer(info)
         window = period_of(period)
         if not window.start < window.end or window.end - window.start > MAX_REPORT_PERIOD:
             raise GraphQLError("Give a period of 1 to 400 days: `lt` after `gte`.")
         cases = filter_cases(visible_cases(viewer), case_filter(kwargs.get("filter")), timezone.now())
-        timezone_name = plugin.support_settings.calendar.timezone.key
-        return run_report(cases, window, str(getattr(group_by, "value", group_by)), timezone_name, viewer.database)
+        group = str(getattr(group_by, "value", group_by))
+        return run_report(cases, window, group, settings.calendar.timezone.key, viewer.database)
 
 
 class SupportMutations(ReturnMutations, graphene.ObjectType):
@@ -210,9 +202,26 @@ class SupportMutations(ReturnMutations, graphene.ObjectType):
     support_case_rate = SupportCaseRate.Field()
 
 
-def resolve_user_support_cases(root: Any, info: ResolveInfo) -> list[SupportCaseModel]:
-    """`User.supportCases`: a customer's own cases (for `me`), or any user's for support staff."""
-    viewer = get_viewer(info)
-    if not viewer.is_support_staff and (viewer.user is None or viewer.user.pk != root.pk):
-        return []
-    return list(SupportCaseModel.objects.using(viewer.database).filter(customer_id=root.pk).order_by("-pk"))
+def user_fields() -> dict[str, graphene.Field]:
+    """The fields the plugin adds to Saleor's `User` type: `me { supportCases supportReturnRequests }`."""
+    return {
+        "support_cases": _user_list(SupportCase, SupportCaseModel, "support cases"),
+        "support_return_requests": _user_list(SupportReturnRequest, ReturnRequest, "return requests"),
+    }
+
+
+def _user_list(of_type: type, model: type[Model], what: str) -> graphene.Field:
+    def resolve(root: Any, info: ResolveInfo) -> list[Any]:
+        """A customer's own records (for `me`), or any user's for support staff."""
+        viewer = get_viewer(info)
+        if not viewer.is_support_staff and (viewer.user is None or viewer.user.pk != root.pk):
+            return []
+        return list(model._default_manager.using(viewer.database).filter(customer_id=root.pk).order_by("-pk"))
+
+    field = graphene.Field(
+        graphene.NonNull(graphene.List(graphene.NonNull(of_type))),
+        description=f"The user's {what}, newest first. The user themself, or support staff.",
+        resolver=resolve,
+    )
+    field.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
+    return field

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -11,15 +12,17 @@ from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import CountableConnection
 from saleor.graphql.core.context import SyncWebhookControlContext
 from saleor.graphql.core.scalars import DateTime
-from saleor.graphql.core.types import BaseObjectType, ModelObjectType, NonNullList
+from saleor.graphql.core.types import NonNullList
 from saleor.graphql.order.dataloaders import OrderByIdLoader
 from saleor.graphql.order.types import Order
 
 from saleor_support_plugin import models
 from saleor_support_plugin.cases.service import is_overdue
+from saleor_support_plugin.core.config import SupportSettings as Settings
 from saleor_support_plugin.core.service_policies import promise
 from saleor_support_plugin.email.templates import email_language
 from saleor_support_plugin.graphql.access import get_viewer, visible_cases
+from saleor_support_plugin.graphql.base import SupportNode, SupportObjectType, global_id_resolver
 from saleor_support_plugin.graphql.dataloaders import (
     ChangesByCaseIdLoader,
     DelayNoticesByCaseIdLoader,
@@ -45,7 +48,35 @@ def is_staff_request(info: ResolveInfo) -> bool:
     return cached
 
 
-class SupportCaseMessage(BaseObjectType):
+def staff_only_order(attname: str) -> Callable[[Any, ResolveInfo], Any]:
+    """The resolver of an order field only staff and apps see (`attname`: the order's id on the root), loading
+    the order as Saleor's own resolvers do."""
+
+    def resolve(root: Any, info: ResolveInfo) -> Any:
+        order_id = getattr(root, attname)
+        if order_id is None or not is_staff_request(info):
+            return None
+        return (
+            OrderByIdLoader(info.context)
+            .load(order_id)
+            .then(lambda order: SyncWebhookControlContext(node=order) if order else None)
+        )
+
+    return resolve
+
+
+def staff_only_user(attname: str) -> Callable[[Any, ResolveInfo], Any]:
+    """The resolver of a user field only staff and apps see (`attname`: the user's id on the root)."""
+
+    def resolve(root: Any, info: ResolveInfo) -> Any:
+        user_id = getattr(root, attname)
+        staff = user_id is not None and is_staff_request(info)
+        return UserByUserIdLoader(info.context).load(user_id) if staff else None
+
+    return resolve
+
+
+class SupportCaseMessage(SupportObjectType):
     id = graphene.ID(required=True, description="ID of the message.")
     author_type = SupportAuthorTypeEnum(required=True, description="Who wrote the message.")
     author_name = graphene.String(required=True, description="Name shown for the author.")
@@ -60,18 +91,15 @@ class SupportCaseMessage(BaseObjectType):
 
     class Meta:
         description = "A public reply or an internal note on a support case."
-        doc_category = DOC_CATEGORY_SUPPORT
 
-    @staticmethod
-    def resolve_id(root: models.CaseMessage, _info: ResolveInfo) -> str:
-        return graphene.Node.to_global_id("SupportCaseMessage", root.pk)
+    resolve_id = staticmethod(global_id_resolver("SupportCaseMessage", "pk"))
 
     @staticmethod
     def resolve_body_html(root: models.CaseMessage, _info: ResolveInfo) -> str:
         return linebreaks(root.body, autoescape=True)
 
 
-class SupportCaseChange(BaseObjectType):
+class SupportCaseChange(SupportObjectType):
     field = graphene.String(required=True, description="The field that changed: status, priority, category…")
     old_value = graphene.String(required=True, description="The value before the change.")
     new_value = graphene.String(required=True, description="The value after the change.")
@@ -80,10 +108,9 @@ class SupportCaseChange(BaseObjectType):
 
     class Meta:
         description = "One change of a support case, for the audit trail."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
-class SupportDelayNotice(BaseObjectType):
+class SupportDelayNotice(SupportObjectType):
     stage = graphene.String(required=True, description="Which delay: not_shipped, delivery_overdue…")
     status = graphene.String(required=True, description="pending, sent, failed, skipped…")
     recipient = graphene.String(required=True, description="Where the notice was sent.")
@@ -91,7 +118,6 @@ class SupportDelayNotice(BaseObjectType):
 
     class Meta:
         description = "A delay notice sent to the customer about the case's order."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 # --- Service levels
@@ -99,7 +125,7 @@ def _minutes(value: Any) -> int | None:
     return None if value is None else int(value.total_seconds() // 60)
 
 
-class SupportCaseServiceLevel(BaseObjectType):
+class SupportCaseServiceLevel(SupportObjectType):
     policy = graphene.String(required=True, description="The policy stamped on the case when it opened.")
     first_response_target_minutes = graphene.Int(description="First-response target, in business minutes.")
     next_response_target_minutes = graphene.Int(description="Next-response target, in business minutes.")
@@ -111,7 +137,6 @@ class SupportCaseServiceLevel(BaseObjectType):
 
     class Meta:
         description = "A case's service-level targets and how it met them. Staff and apps only."
-        doc_category = DOC_CATEGORY_SUPPORT
 
     @staticmethod
     def from_case(case: models.SupportCase) -> dict[str, Any]:
@@ -127,7 +152,7 @@ class SupportCaseServiceLevel(BaseObjectType):
         }
 
 
-class SupportServiceLevelPolicy(BaseObjectType):
+class SupportServiceLevelPolicy(SupportObjectType):
     priority = graphene.String(required=True, description="Priority the policy applies to ('*': any).")
     category = graphene.String(required=True, description="Category it applies to ('*': any).")
     channel = graphene.String(required=True, description="Channel it applies to ('*': any).")
@@ -140,27 +165,25 @@ class SupportServiceLevelPolicy(BaseObjectType):
 
     class Meta:
         description = "A service-level policy: the shop's response and resolution targets for some cases."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 # --- end service levels
 
 
 # --- Feedback
-class SupportCaseRating(BaseObjectType):
+class SupportCaseRating(SupportObjectType):
     rating = graphene.Int(required=True, description="From 1 (very poor) to 5 (excellent).")
     comment = graphene.String(required=True, description="The customer's comment ('' for none).")
     rated_at = DateTime(required=True, description="When the customer rated the case.")
 
     class Meta:
         description = "The customer's rating of a resolved support case."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 # --- end feedback
 
 
-class SupportCase(ModelObjectType[models.SupportCase]):
+class SupportCase(SupportNode[models.SupportCase]):
     id = graphene.GlobalID(required=True, description="ID of the support case.")
     number = graphene.Int(required=True, description="The case number customers and staff refer to.")
     subject = graphene.String(required=True, description="What the case is about, in a line.")
@@ -198,14 +221,9 @@ class SupportCase(ModelObjectType[models.SupportCase]):
 
     class Meta:
         description = "A customer's support case, usually about one order."
-        interfaces = [graphene.relay.Node]
         model = models.SupportCase
-        doc_category = DOC_CATEGORY_SUPPORT
 
-    @classmethod
-    def get_node(cls, info: ResolveInfo, id: Any) -> models.SupportCase | None:
-        # `node(id:)` and mutations resolve through here: only cases the requester may see.
-        return visible_cases(get_viewer(info)).filter(pk=id).first()
+    visible = staticmethod(visible_cases)
 
     @staticmethod
     def resolve_number(root: models.SupportCase, _info: ResolveInfo) -> int:
@@ -233,27 +251,9 @@ class SupportCase(ModelObjectType[models.SupportCase]):
     def resolve_is_overdue(root: models.SupportCase, _info: ResolveInfo) -> bool:
         return is_overdue(root, timezone.now())
 
-    @staticmethod
-    def resolve_order(root: models.SupportCase, info: ResolveInfo) -> Any:
-        if root.order_id is None or not is_staff_request(info):
-            return None
-        return (
-            OrderByIdLoader(info.context)
-            .load(root.order_id)
-            .then(lambda order: SyncWebhookControlContext(node=order) if order else None)
-        )
-
-    @staticmethod
-    def resolve_customer(root: models.SupportCase, info: ResolveInfo) -> Any:
-        if root.customer_id is None or not is_staff_request(info):
-            return None
-        return UserByUserIdLoader(info.context).load(root.customer_id)
-
-    @staticmethod
-    def resolve_assignee(root: models.SupportCase, info: ResolveInfo) -> Any:
-        if root.assignee_id is None or not is_staff_request(info):
-            return None
-        return UserByUserIdLoader(info.context).load(root.assignee_id)
+    resolve_order = staticmethod(staff_only_order("order_id"))
+    resolve_customer = staticmethod(staff_only_user("customer_id"))
+    resolve_assignee = staticmethod(staff_only_user("assignee_id"))
 
     @staticmethod
     def resolve_messages(root: models.SupportCase, info: ResolveInfo) -> Any:
@@ -283,11 +283,13 @@ class SupportCaseCountableConnection(CountableConnection):
         node = SupportCase
 
 
-class SupportSettings(BaseObjectType):
-    contact_email = graphene.String(description="Where customers can write to support.")
-    phone = graphene.String(description="Support phone number.")
-    hours = graphene.String(description="When support is reachable.")
-    response_time = graphene.String(description="How soon customers can expect an answer.")
+class SupportSettings(SupportObjectType):
+    contact_email = graphene.String(source="support_email", description="Where customers can write to support.")
+    phone = graphene.String(source="support_phone", description="Support phone number.")
+    hours = graphene.String(source="support_hours", description="When support is reachable.")
+    response_time = graphene.String(
+        source="support_response_time", description="How soon customers can expect an answer."
+    )
     # --- Service levels
     response_promise = graphene.String(
         language_code=graphene.Argument(graphene.String, description="The customer's language, e.g. 'de'."),
@@ -303,18 +305,15 @@ class SupportSettings(BaseObjectType):
 
     class Meta:
         description = "How customers reach the shop's support, for the storefront."
-        doc_category = DOC_CATEGORY_SUPPORT
 
     # --- Service levels
     @staticmethod
-    def resolve_response_promise(root: dict[str, Any], _info: ResolveInfo, language_code: str | None = None) -> str:
-        settings = root["settings"]
+    def resolve_response_promise(settings: Settings, _info: ResolveInfo, language_code: str | None = None) -> str:
         policy = settings.policy_for("normal", "other", "storefront")
         return promise(policy.first_response, settings.opening_hours, email_language(language_code or "en"))
 
     @staticmethod
-    def resolve_service_levels(root: dict[str, Any], _info: ResolveInfo) -> list[dict[str, Any]]:
-        settings = root["settings"]
+    def resolve_service_levels(settings: Settings, _info: ResolveInfo) -> list[dict[str, Any]]:
         return [
             {
                 "priority": policy.priority,

@@ -12,11 +12,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import graphene
 import graphql
 from django.core.exceptions import ImproperlyConfigured
 
-from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.query_cost import extend_cost_map
 
 EXTENDED_FLAG = "_saleor_support_extended"
@@ -33,8 +31,7 @@ def extend_saleor_schema() -> None:
             "saleor.urls was imported before saleor_support_plugin extended Saleor's GraphQL schema, so the "
             "support API would be missing. Make sure INSTALLED_APPS is set up before the URLconf is loaded."
         )
-    add_user_support_cases_field()
-    add_user_return_requests_field()  # returns (issue 11)
+    add_user_fields()
     schema = build_extended_schema(api)
     api.monitor_fields_usage(schema)
     setattr(schema, EXTENDED_FLAG, True)
@@ -71,37 +68,11 @@ def build_extended_schema(api: Any) -> Any:
     )
 
 
-def add_user_support_cases_field() -> None:
-    """`me { supportCases }`: a field on Saleor's `User` type, added before the schema is built."""
+def add_user_fields() -> None:
+    """`me { supportCases supportReturnRequests }`: fields on Saleor's `User` type, added before the schema is built."""
     from saleor.graphql.account.types import User
 
-    from saleor_support_plugin.graphql.schema import resolve_user_support_cases
-    from saleor_support_plugin.graphql.types import SupportCase
+    from saleor_support_plugin.graphql.schema import user_fields
 
-    if "support_cases" in User._meta.fields:
-        return
-    field = graphene.Field(
-        graphene.NonNull(graphene.List(graphene.NonNull(SupportCase))),
-        description="The user's support cases, newest first. The user themself, or support staff.",
-        resolver=resolve_user_support_cases,
-    )
-    field.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
-    User._meta.fields["support_cases"] = field
-
-
-def add_user_return_requests_field() -> None:
-    """`me { supportReturnRequests }` (returns, issue 11)."""
-    from saleor.graphql.account.types import User
-
-    from saleor_support_plugin.graphql.return_types import SupportReturnRequest
-    from saleor_support_plugin.graphql.returns_schema import resolve_user_return_requests
-
-    if "support_return_requests" in User._meta.fields:
-        return
-    field = graphene.Field(
-        graphene.NonNull(graphene.List(graphene.NonNull(SupportReturnRequest))),
-        description="The user's return requests, newest first. The user themself, or support staff.",
-        resolver=resolve_user_return_requests,
-    )
-    field.doc_category = DOC_CATEGORY_SUPPORT  # type: ignore[attr-defined]
-    User._meta.fields["support_return_requests"] = field
+    for name, field in user_fields().items():
+        User._meta.fields.setdefault(name, field)

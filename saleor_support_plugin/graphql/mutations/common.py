@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import graphene
 from django.core.exceptions import ValidationError
@@ -10,14 +10,14 @@ from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.scalars import UUID
 from saleor.graphql.core.types import Error
-from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 from saleor.order.models import Order
 
 from saleor_support_plugin.cases.service import CaseError, CaseOrder
 from saleor_support_plugin.cases.service import case_order as case_order_of
-from saleor_support_plugin.core.constants import PLUGIN_ID
+from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
-from saleor_support_plugin.graphql.access import Viewer, visible_cases
+from saleor_support_plugin.graphql.access import Viewer, active_settings, get_viewer, visible_cases
+from saleor_support_plugin.graphql.base import SupportDocs
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import SupportErrorCode
 from saleor_support_plugin.host.global_ids import int_id
@@ -35,13 +35,17 @@ class SupportError(Error):
         doc_category = DOC_CATEGORY_SUPPORT
 
 
-def guest_arguments() -> dict[str, Any]:
-    return {
-        "order_token": graphene.Argument(
-            UUID, description="Guests: the token of the order the case is about (with `email`)."
-        ),
-        "email": graphene.Argument(graphene.String, description="Guests: the order's email address."),
-    }
+class CaseArguments:
+    """The arguments of a staff mutation on one case."""
+
+    id = graphene.ID(required=True, description="ID of the support case.")
+
+
+class GuestCaseArguments(CaseArguments):
+    """The arguments naming a case for staff, customers and guests (who prove the order with its token and email)."""
+
+    order_token = UUID(description="Guests: the token of the order the case is about (with `email`).")
+    email = graphene.String(description="Guests: the order's email address.")
 
 
 def error(field: str | None, message: str, code: Code) -> ValidationError:
@@ -57,16 +61,29 @@ def domain_errors() -> Iterator[None]:
         raise error(refusal.field, str(refusal), refusal.code) from refusal
 
 
-class SupportMutation(BaseMutation):
+class CaseRequest(NamedTuple):
+    settings: SupportSettings
+    viewer: Viewer
+    case: SupportCase
+
+
+class SupportMutation(SupportDocs, BaseMutation):
+    """A support mutation: in the Support docs category, answering `SupportError`s unless its Meta says otherwise."""
+
     class Meta:
         abstract = True
 
     @classmethod
-    def require_active_plugin(cls, info: ResolveInfo) -> Any:
-        plugin = get_plugin_manager_promise(info.context).get().get_plugin(PLUGIN_ID)
-        if plugin is None or not plugin.active:
+    def __init_subclass_with_meta__(cls, **options: Any) -> None:
+        options.setdefault("error_type_class", SupportError)
+        super().__init_subclass_with_meta__(**options)
+
+    @classmethod
+    def require_settings(cls, info: ResolveInfo) -> SupportSettings:
+        settings = active_settings(info)
+        if settings is None:
             raise error(None, "Customer support is not enabled in this shop.", Code.PLUGIN_INACTIVE)
-        return plugin
+        return settings
 
     @classmethod
     def get_case(cls, viewer: Viewer, global_id: str) -> SupportCase:
@@ -76,6 +93,15 @@ class SupportMutation(BaseMutation):
         if case is None:
             raise error("id", NOT_FOUND_MESSAGE, Code.NOT_FOUND)
         return case
+
+    @classmethod
+    def case_request(
+        cls, info: ResolveInfo, global_id: str, order_token: Any = None, email: str | None = None
+    ) -> CaseRequest:
+        """A case mutation's first steps: support is on, who is asking, and the case they may see."""
+        settings = cls.require_settings(info)
+        viewer = get_viewer(info, order_token, email)
+        return CaseRequest(settings, viewer, cls.get_case(viewer, global_id))
 
 
 def case_pk(global_id: str) -> int | None:

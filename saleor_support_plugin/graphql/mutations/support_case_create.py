@@ -6,16 +6,15 @@ import graphene
 from saleor.core.utils import get_client_ip
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.scalars import UUID
-from saleor.graphql.core.types import BaseInputObjectType
 from saleor.order.models import Order
 
 from saleor_support_plugin.cases.service import clean_email, clean_staff_channel, open_case, open_guest_case
+from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.graphql.access import Viewer, get_viewer
-from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.base import SupportInputObjectType
 from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCaseChannelEnum, SupportCasePriorityEnum
 from saleor_support_plugin.graphql.mutations.common import (
-    SupportError,
     SupportMutation,
     case_order,
     domain_errors,
@@ -26,7 +25,7 @@ from saleor_support_plugin.host.global_ids import uuid_id
 from saleor_support_plugin.models import CaseCategory, CaseChannel, CasePriority
 
 
-class SupportCaseCreateInput(BaseInputObjectType):
+class SupportCaseCreateInput(SupportInputObjectType):
     subject = graphene.String(required=True, description="What the case is about, in a line (200 characters).")
     body = graphene.String(required=True, description="The first message (10,000 characters).")
     category = SupportCaseCategoryEnum(description="What the case is about. Default: OTHER.")
@@ -40,7 +39,6 @@ class SupportCaseCreateInput(BaseInputObjectType):
 
     class Meta:
         description = "Fields to open a support case."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 class SupportCaseCreate(SupportMutation):
@@ -54,20 +52,18 @@ class SupportCaseCreate(SupportMutation):
             "Opens a support case: a customer about one of their orders or a general question, a guest about one "
             "order (with the order's token and email), or staff on a customer's behalf (after a phone call)."
         )
-        doc_category = DOC_CATEGORY_SUPPORT
-        error_type_class = SupportError
 
     @classmethod
     def perform_mutation(cls, _root: Any, info: ResolveInfo, /, *, input: dict[str, Any]) -> SupportCaseCreate:
-        plugin = cls.require_active_plugin(info)
+        settings = cls.require_settings(info)
         viewer = get_viewer(info, input.get("order_token"), input.get("email"))
         category = input.get("category") or CaseCategory.OTHER
         with domain_errors():
             if input.get("order_token") or (viewer.user is None and viewer.app is None):
-                return SupportCaseCreate(case=cls.open_guest_case(info, viewer, input, category, plugin))
+                return SupportCaseCreate(case=cls.open_guest_case(info, viewer, input, category, settings))
             order, email, origin = cls.clean_requester(viewer, input)
             case = open_case(
-                settings=plugin.support_settings,
+                settings=settings,
                 author=viewer.actor(),
                 origin=origin,
                 subject=input["subject"],
@@ -97,7 +93,7 @@ class SupportCaseCreate(SupportMutation):
 
     @classmethod
     def open_guest_case(
-        cls, info: ResolveInfo, viewer: Viewer, input: dict[str, Any], category: str, plugin: Any
+        cls, info: ResolveInfo, viewer: Viewer, input: dict[str, Any], category: str, settings: SupportSettings
     ) -> Any:
         """A guest's case: the order proven by its token and email, within the guest limits."""
         if not input.get("order_token") or not input.get("email"):
@@ -106,7 +102,7 @@ class SupportCaseCreate(SupportMutation):
         if viewer.guest_order is None:
             raise error("orderToken", "No order matches this token and email address.", Code.NOT_FOUND)
         return open_guest_case(
-            settings=plugin.support_settings,
+            settings=settings,
             # Saleor's reading of the client address: the first valid X-Forwarded-For entry, else REMOTE_ADDR.
             ip=get_client_ip(info.context) or "unknown",
             author=viewer.actor(),

@@ -6,9 +6,7 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 
 from saleor_support_plugin.cases.service import add_message
-from saleor_support_plugin.graphql.access import get_viewer
-from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
-from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors
+from saleor_support_plugin.graphql.mutations.common import CaseArguments, SupportMutation, domain_errors
 from saleor_support_plugin.graphql.types import SupportCase, SupportCaseMessage
 from saleor_support_plugin.host.permissions import staff_permissions
 
@@ -17,23 +15,18 @@ class SupportCaseNoteAdd(SupportMutation):
     case = graphene.Field(SupportCase, description="The case the note was added to.")
     message = graphene.Field(SupportCaseMessage, description="The internal note.")
 
-    class Arguments:
-        id = graphene.ID(required=True, description="ID of the support case.")
+    class Arguments(CaseArguments):
         body = graphene.String(required=True, description="The note, plain text (10,000 characters).")
 
     class Meta:
         description = "Adds an internal note to a support case. Customers never see notes."
-        doc_category = DOC_CATEGORY_SUPPORT
         permissions = tuple(staff_permissions())
-        error_type_class = SupportError
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
         cls, _root: Any, info: ResolveInfo, /, *, id: str, body: str
     ) -> SupportCaseNoteAdd:
-        cls.require_active_plugin(info)
-        viewer = get_viewer(info)
-        case = cls.get_case(viewer, id)
+        _settings, viewer, case = cls.case_request(info, id)
         with domain_errors():
             message = add_message(case, viewer.actor(), body, is_internal=True)
         return SupportCaseNoteAdd(case=case, message=message)

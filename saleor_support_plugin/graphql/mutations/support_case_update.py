@@ -4,19 +4,17 @@ from typing import Any
 
 import graphene
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.types import BaseInputObjectType
 
 from saleor_support_plugin.cases.service import CHOICES, change_case, clean_assignee
-from saleor_support_plugin.graphql.access import get_viewer
-from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
+from saleor_support_plugin.graphql.base import SupportInputObjectType
 from saleor_support_plugin.graphql.enums import SupportCaseCategoryEnum, SupportCasePriorityEnum, SupportCaseStatusEnum
-from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors
+from saleor_support_plugin.graphql.mutations.common import CaseArguments, SupportMutation, domain_errors
 from saleor_support_plugin.graphql.types import SupportCase
 from saleor_support_plugin.host.global_ids import int_id
 from saleor_support_plugin.host.permissions import staff_permissions, support_staff
 
 
-class SupportCaseUpdateInput(BaseInputObjectType):
+class SupportCaseUpdateInput(SupportInputObjectType):
     status = SupportCaseStatusEnum(description="New status.")
     priority = SupportCasePriorityEnum(description="New priority.")
     category = SupportCaseCategoryEnum(description="New category.")
@@ -24,34 +22,28 @@ class SupportCaseUpdateInput(BaseInputObjectType):
 
     class Meta:
         description = "Fields of a support case staff can change."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 class SupportCaseUpdate(SupportMutation):
     case = graphene.Field(SupportCase, description="The updated case.")
 
-    class Arguments:
-        id = graphene.ID(required=True, description="ID of the support case.")
+    class Arguments(CaseArguments):
         input = SupportCaseUpdateInput(required=True, description="The fields to change.")
 
     class Meta:
         description = "Changes a support case's status, priority, category or assignee; each change is audited."
-        doc_category = DOC_CATEGORY_SUPPORT
         permissions = tuple(staff_permissions())
-        error_type_class = SupportError
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
         cls, _root: Any, info: ResolveInfo, /, *, id: str, input: dict[str, Any]
     ) -> SupportCaseUpdate:
-        plugin = cls.require_active_plugin(info)
-        viewer = get_viewer(info)
-        case = cls.get_case(viewer, id)
+        settings, viewer, case = cls.case_request(info, id)
         changes = {name: input[name] for name in CHOICES if input.get(name)}
         with domain_errors():
             if "assignee" in input:
                 changes["assignee_id"] = cls.clean_assignee(input["assignee"])
-            change_case(case, viewer.actor(), changes, plugin.support_settings)
+            change_case(case, viewer.actor(), changes, settings)
         return SupportCaseUpdate(case=case)
 
     @classmethod

@@ -5,14 +5,14 @@ from typing import Any
 import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.scalars import UUID
-from saleor.graphql.core.types import BaseInputObjectType, NonNullList
+from saleor.graphql.core.types import NonNullList
 from saleor.graphql.core.types.upload import Upload
 
 from saleor_support_plugin.cases.service import clean_email
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
 from saleor_support_plugin.graphql.access import get_viewer
-from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
-from saleor_support_plugin.graphql.mutations.common import SupportError, SupportMutation, domain_errors, error
+from saleor_support_plugin.graphql.base import SupportInputObjectType
+from saleor_support_plugin.graphql.mutations.common import SupportMutation, domain_errors, error
 from saleor_support_plugin.graphql.return_types import SupportReturnRequest, SupportReturnResolutionEnum
 from saleor_support_plugin.graphql.returns_access import viewer_order
 from saleor_support_plugin.host.global_ids import int_id, uuid_id
@@ -22,7 +22,7 @@ from saleor_support_plugin.returns.requests import LineRequest, Photo, Submissio
 IDEMPOTENCY_KEY_MAX_LENGTH = 64
 
 
-class SupportReturnLineInput(BaseInputObjectType):
+class SupportReturnLineInput(SupportInputObjectType):
     order_line_id = graphene.ID(required=True, description="ID of the order line to return.")
     quantity = graphene.Int(required=True, description="How many items of the line to return.")
     reason = graphene.ID(description="ID of the reason: a `Page` of the shop's return-reason page type.")
@@ -30,10 +30,9 @@ class SupportReturnLineInput(BaseInputObjectType):
 
     class Meta:
         description = "A line to return, with its reason."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
-class SupportReturnRequestInput(BaseInputObjectType):
+class SupportReturnRequestInput(SupportInputObjectType):
     order = graphene.ID(description="Customers: ID of their order.")
     order_token = UUID(description="Guests: the order's token (with `email`).")
     email = graphene.String(description="Guests: the order's email address.")
@@ -47,7 +46,6 @@ class SupportReturnRequestInput(BaseInputObjectType):
 
     class Meta:
         description = "A customer's or guest's return request."
-        doc_category = DOC_CATEGORY_SUPPORT
 
 
 class SupportReturnRequestCreate(SupportMutation):
@@ -62,12 +60,10 @@ class SupportReturnRequestCreate(SupportMutation):
             "Asks to return items of an order under the shop's return policy. Inside the policy it is approved "
             "at once and carried out by Saleor (a RETURNED fulfillment); otherwise a return case holds it for staff."
         )
-        doc_category = DOC_CATEGORY_SUPPORT
-        error_type_class = SupportError
 
     @classmethod
     def perform_mutation(cls, _root: Any, info: ResolveInfo, /, *, input: dict[str, Any]) -> SupportReturnRequestCreate:
-        plugin = cls.require_active_plugin(info)
+        settings = cls.require_settings(info)
         if input.get("email"):
             with domain_errors():
                 clean_email(input["email"])
@@ -85,7 +81,7 @@ class SupportReturnRequestCreate(SupportMutation):
         with domain_errors():
             request, created = submit_request(
                 port=port,
-                settings=plugin.support_settings,
+                settings=settings,
                 order=facts,
                 requester=viewer.actor(),
                 submission=cls.clean_submission(info, input),

@@ -1,0 +1,72 @@
+"""What staff's mutations on a return request share: finding it, the refund limit, and the steps after approval."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import graphene
+from saleor.core.exceptions import PermissionDenied
+from saleor.graphql.core import ResolveInfo
+from saleor.permission.enums import OrderPermissions
+from saleor.permission.utils import has_one_of_permissions
+
+from saleor_support_plugin.core.config import SupportSettings
+from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
+from saleor_support_plugin.graphql.access import Viewer, get_viewer
+from saleor_support_plugin.graphql.mutations.common import SupportMutation, domain_errors, error
+from saleor_support_plugin.graphql.return_types import SupportReturnRequest
+from saleor_support_plugin.graphql.returns_access import visible_return_requests
+from saleor_support_plugin.host.global_ids import int_id
+from saleor_support_plugin.host.permissions import staff_permissions
+from saleor_support_plugin.returns.models import ReturnRequest
+
+
+def get_return_request(viewer: Viewer, global_id: str) -> ReturnRequest:
+    pk = int_id(global_id, "SupportReturnRequest")
+    request = visible_return_requests(viewer).filter(pk=pk).first() if pk is not None else None
+    if request is None:
+        raise error("id", "Couldn't find a return request with this ID.", Code.NOT_FOUND)
+    return request
+
+
+def check_refund_limit(viewer: Viewer, amount: Decimal, settings: SupportSettings) -> None:
+    """Agents with MANAGE_SUPPORT approve up to the merchant's limit; above it, only MANAGE_ORDERS."""
+    limit = settings.returns.staff_refund_limit
+    if limit is None or amount <= limit:
+        return
+    requestor = viewer.app or viewer.user
+    if not has_one_of_permissions(requestor, [OrderPermissions.MANAGE_ORDERS]):
+        raise PermissionDenied(permissions=[OrderPermissions.MANAGE_ORDERS])
+
+
+class ReturnRequestStep(SupportMutation):
+    """A staff step on a return request in one state (Meta `state`), leaving it in another (Meta `outcome`):
+    the `id` argument and the `returnRequest` field say which. Subclasses carry the step out."""
+
+    return_request: graphene.Field
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def __init_subclass_with_meta__(cls, state: str = "", outcome: str = "", **options: Any) -> None:
+        cls.return_request = graphene.Field(SupportReturnRequest, description=f"The request, now {outcome}.")
+        options["arguments"] = {"id": graphene.ID(required=True, description=f"ID of the {state} return request.")}
+        options.setdefault("permissions", tuple(staff_permissions()))
+        super().__init_subclass_with_meta__(**options)
+
+    @classmethod
+    def perform_mutation(  # type: ignore[override]
+        cls, _root: Any, info: ResolveInfo, /, *, id: str
+    ) -> ReturnRequestStep:
+        settings = cls.require_settings(info)
+        viewer = get_viewer(info)
+        request = get_return_request(viewer, id)
+        with domain_errors():
+            request = cls.carry_out(request, viewer, settings)
+        return cls(return_request=request)
+
+    @classmethod
+    def carry_out(cls, request: ReturnRequest, viewer: Viewer, settings: SupportSettings) -> ReturnRequest:
+        raise NotImplementedError
