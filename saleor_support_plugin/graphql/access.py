@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from saleor.account.models import User
 from saleor.app.models import App
 from saleor.graphql.app.dataloaders import get_app_promise
@@ -18,6 +18,7 @@ from saleor.permission.utils import has_one_of_permissions
 from saleor_support_plugin.cases.service import Actor
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.constants import PLUGIN_ID
+from saleor_support_plugin.host.global_ids import int_id
 from saleor_support_plugin.host.permissions import staff_permissions
 from saleor_support_plugin.models import AuthorType, SupportCase
 
@@ -85,6 +86,13 @@ def visible_cases(viewer: Viewer) -> QuerySet[SupportCase]:
     if viewer.user is not None:
         return cases.filter(customer_id=viewer.user.pk)
     return cases.none()
+
+
+def find_visible[M: Model](rows: QuerySet[M], global_id: str, type_name: str) -> M | None:
+    """The row among `rows` (those the requester may see) that a global ID of `type_name` names; None for an ID
+    of another type, a malformed one, or a row out of view: all answer alike, so an ID reveals nothing."""
+    pk = int_id(global_id, type_name)
+    return rows.filter(pk=pk).first() if pk is not None else None
 
 
 def support_plugin(info: Any) -> Any:

@@ -17,7 +17,7 @@ from saleor.graphql.core.types import BaseEnum, NonNullList, SortInputObjectType
 
 from saleor_support_plugin.cases.queries import CaseFilter, filter_cases
 from saleor_support_plugin.core.config import SupportSettings as Settings
-from saleor_support_plugin.graphql.access import active_settings, get_viewer, visible_cases
+from saleor_support_plugin.graphql.access import active_settings, find_visible, get_viewer, visible_cases
 from saleor_support_plugin.graphql.base import SupportInputObjectType
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import (
@@ -26,7 +26,7 @@ from saleor_support_plugin.graphql.enums import (
     SupportCasePriorityEnum,
     SupportCaseStatusEnum,
 )
-from saleor_support_plugin.graphql.mutations.common import GuestCaseArguments, case_pk
+from saleor_support_plugin.graphql.mutations.common import GuestCaseArguments
 from saleor_support_plugin.graphql.mutations.support_case_close import SupportCaseClose
 from saleor_support_plugin.graphql.mutations.support_case_create import SupportCaseCreate
 from saleor_support_plugin.graphql.mutations.support_case_note_add import SupportCaseNoteAdd
@@ -162,9 +162,7 @@ class SupportQueries(ReturnQueries, graphene.ObjectType):
     def resolve_support_case(
         _root: Any, info: ResolveInfo, *, id: str, order_token: Any = None, email: str | None = None
     ) -> SupportCaseModel | None:
-        pk = case_pk(id)
-        viewer = get_viewer(info, order_token, email)
-        return visible_cases(viewer).filter(pk=pk).first() if pk is not None else None
+        return find_visible(visible_cases(get_viewer(info, order_token, email)), id, "SupportCase")
 
     @staticmethod
     def resolve_support_cases_for_order(

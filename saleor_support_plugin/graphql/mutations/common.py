@@ -16,11 +16,10 @@ from saleor_support_plugin.cases.service import CaseError, CaseOrder
 from saleor_support_plugin.cases.service import case_order as case_order_of
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
-from saleor_support_plugin.graphql.access import Viewer, active_settings, get_viewer, visible_cases
+from saleor_support_plugin.graphql.access import Viewer, active_settings, find_visible, get_viewer, visible_cases
 from saleor_support_plugin.graphql.base import SupportDocs
 from saleor_support_plugin.graphql.doc import DOC_CATEGORY_SUPPORT
 from saleor_support_plugin.graphql.enums import SupportErrorCode
-from saleor_support_plugin.host.global_ids import int_id
 from saleor_support_plugin.host.saleor_gateway import SaleorOrderGateway
 from saleor_support_plugin.models import SupportCase
 
@@ -88,8 +87,7 @@ class SupportMutation(SupportDocs, BaseMutation):
     @classmethod
     def get_case(cls, viewer: Viewer, global_id: str) -> SupportCase:
         """The case, if the requester may see it; otherwise the same error as for a missing case."""
-        pk = case_pk(global_id)
-        case = visible_cases(viewer).filter(pk=pk).first() if pk is not None else None
+        case = find_visible(visible_cases(viewer), global_id, "SupportCase")
         if case is None:
             raise error("id", NOT_FOUND_MESSAGE, Code.NOT_FOUND)
         return case
@@ -102,11 +100,6 @@ class SupportMutation(SupportDocs, BaseMutation):
         settings = cls.require_settings(info)
         viewer = get_viewer(info, order_token, email)
         return CaseRequest(settings, viewer, cls.get_case(viewer, global_id))
-
-
-def case_pk(global_id: str) -> int | None:
-    """The case's database id, or None for anything that is not a SupportCase ID."""
-    return int_id(global_id, "SupportCase")
 
 
 def case_order(order: Order) -> CaseOrder:

@@ -13,18 +13,16 @@ from saleor.permission.utils import has_one_of_permissions
 
 from saleor_support_plugin.core.config import SupportSettings
 from saleor_support_plugin.core.error_codes import SupportErrorCode as Code
-from saleor_support_plugin.graphql.access import Viewer, get_viewer
+from saleor_support_plugin.graphql.access import Viewer, find_visible, get_viewer
 from saleor_support_plugin.graphql.mutations.common import SupportMutation, domain_errors, error
 from saleor_support_plugin.graphql.return_types import SupportReturnRequest
 from saleor_support_plugin.graphql.returns_access import visible_return_requests
-from saleor_support_plugin.host.global_ids import int_id
 from saleor_support_plugin.host.permissions import staff_permissions
 from saleor_support_plugin.returns.models import ReturnRequest
 
 
 def get_return_request(viewer: Viewer, global_id: str) -> ReturnRequest:
-    pk = int_id(global_id, "SupportReturnRequest")
-    request = visible_return_requests(viewer).filter(pk=pk).first() if pk is not None else None
+    request = find_visible(visible_return_requests(viewer), global_id, "SupportReturnRequest")
     if request is None:
         raise error("id", "Couldn't find a return request with this ID.", Code.NOT_FOUND)
     return request
