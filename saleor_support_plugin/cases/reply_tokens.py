@@ -43,7 +43,7 @@ def reply_to(settings: SupportSettings, case_pk: int | None = None) -> list[str]
         return [reply_address(REPLY_LOCAL_PART, case_pk, settings.reply_domain)]
     if settings.reply_domain:
         return [f"{REPLY_LOCAL_PART}@{settings.reply_domain}"]
-    return [settings.support_email] if settings.support_email else []
+    return settings.support_inbox
 
 
 def _signature(case_pk: int) -> str:

@@ -101,6 +101,11 @@ class SupportSettings:
     returns: ReturnPolicy = field(default_factory=ReturnPolicy)
 
     @property
+    def support_inbox(self) -> list[str]:
+        """The shop's support address as a list of recipients (empty when it has none)."""
+        return [self.support_email] if self.support_email else []
+
+    @property
     def opening_hours(self) -> OpeningHours:
         return _opening_hours(self.opening_hours_spec, self.calendar)
 

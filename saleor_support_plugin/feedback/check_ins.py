@@ -140,7 +140,7 @@ def build_check_in_email(check_in: OrderCheckIn, settings: SupportSettings) -> A
         rendered,
         settings,
         check_in.recipient,
-        [settings.support_email] if settings.support_email else None,
+        settings.support_inbox,
         lambda domain: {
             **AUTOMATIC_HEADERS,
             "Message-ID": make_msgid(f"check-in-{check_in.pk}", domain),

@@ -140,7 +140,7 @@ def build_return_email(record: ReturnEmail, settings: SupportSettings) -> Anymai
         rendered,
         settings,
         record.recipient,
-        [settings.support_email] if settings.support_email else None,
+        settings.support_inbox,
         lambda domain: {"Message-ID": f"<return-email-{record.pk}@{domain}>", **AUTOMATIC_HEADERS},
         [EMAIL_TAG, "return", record.kind],
         {"return_email_id": str(record.pk), "rma_number": str(record.context.get("rma_number", ""))},
