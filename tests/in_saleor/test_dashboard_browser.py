@@ -219,6 +219,24 @@ def frame_of(page: Page, element_id: str) -> Frame:
     return frame
 
 
+def settled(page: Page, frame: Frame) -> None:
+    """The frame's document fully loaded and its frame grown to the height the document has.
+
+    Reading colours before the load event can read the page before its stylesheet applies; clicking while the
+    host still resizes the frame can land where the element was a moment before.
+    """
+    frame.wait_for_load_state("load")
+    height = frame.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+    page.wait_for_function("([frame, height]) => frame.clientHeight === height", arg=[frame.frame_element(), height])
+
+
+def open_case_actions(page: Page, widget: Frame) -> None:
+    """What staff do to reply, note or change the status in the widget: unfold the case's actions."""
+    settled(page, widget)
+    widget.get_by_text("Reply, note or change status").click()
+    widget.locator("article.case details[open]").wait_for()
+
+
 def screenshot(page: Page, name: str, frame_id: str) -> None:
     """The frame as the Dashboard would show it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -248,6 +266,7 @@ def test_order_widget_reads_on_a_dark_and_a_light_dashboard_without_being_told_t
     )
     widget = frame_of(page, "widget")
     widget.get_by_text("Where is my order?").wait_for()
+    settled(page, widget)
     assert widget.locator("html").get_attribute("data-theme") is None  # the Dashboard said nothing
 
     seen = {}
@@ -285,18 +304,19 @@ def test_order_widget_reply_note_and_status(
     content_height = widget.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
     assert reported == content_height > 200
 
-    widget.get_by_text("Reply, note or change status").click()
+    open_case_actions(page, widget)
     widget.locator('textarea[data-field="reply"]').fill("Good news: it ships today.")
     widget.get_by_role("button", name="Send reply").click()
     widget.get_by_text("Reply sent to the customer.").wait_for()
+    settled(page, widget)
     # Still following the browser after the action: no theme was forced on the page.
     assert widget.locator("html").get_attribute("data-theme") is None
     assert widget.evaluate(COLOURS)["surface"] < 0.05
-    widget.get_by_text("Reply, note or change status").click()
+    open_case_actions(page, widget)
     widget.locator('textarea[data-field="note"]').fill("Warehouse confirmed by phone.")
     widget.get_by_role("button", name="Add note").click()
     widget.get_by_text("Internal note added.").wait_for()
-    widget.get_by_text("Reply, note or change status").click()
+    open_case_actions(page, widget)
     widget.locator('select[data-field="status"]').select_option("resolved")
     widget.get_by_role("button", name="Save").click()
     widget.get_by_text("Case updated.").wait_for()
@@ -387,7 +407,8 @@ def test_widget_with_typed_text_offers_the_new_case_instead_of_reloading(
     host = order_page_with_popup(live_url, app, order_with_lines, staff_api_client, extension_token)
     page = dashboard_page("/orders/typed", host)
     widget = frame_of(page, "widget")
-    widget.get_by_text("Reply, note or change status").click()
+    widget.get_by_text("Where is my order?").wait_for()
+    open_case_actions(page, widget)
     widget.locator('textarea[data-field="reply"]').fill("Half-written reply")
 
     form = frame_of(page, "popup")
