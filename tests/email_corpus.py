@@ -16,8 +16,8 @@ def corpus_bytes(name: str, sender: str = "jane@example.com", **values: Any) -> 
     return raw
 
 
-# Public real-world mail nobody on this project wrote; origins and licences in tests/emails/real/README.md.
-REAL = CORPUS / "real"
+# Public real-world mail nobody on this project wrote; origins and licences in tests/emails/third_party/README.md.
+REAL = CORPUS / "third_party"
 REAL_BOUNCES = sorted((REAL / "flufl-bounce" / "bounces").glob("*.txt"))
 PERSON_IN_BOUNCE_CORPUS = REAL / "flufl-bounce" / "person" / "groupwise_03.txt"
 ODD_MIME = sorted((REAL / "cpython-email").glob("msg_*.txt"))

@@ -238,7 +238,7 @@ def test_a_reply_to_a_delay_notice_lands_on_the_orders_case(
     assert notice.case == case
 
 
-# Real-world mail nobody on this project wrote (tests/emails/real/README.md).
+# Real-world mail nobody on this project wrote (tests/emails/third_party/README.md).
 BOUNCES = REAL_BOUNCES[0].parent
 
 

@@ -1,4 +1,4 @@
-"""Received mail from public corpora nobody on this project wrote (tests/emails/real/README.md): real bounces,
+"""Received mail from public corpora nobody on this project wrote (tests/emails/third_party/README.md): real bounces,
 real mail-client replies, odd MIME; and the cases of the inbound-mail issue shown on them."""
 
 from email.message import Message
