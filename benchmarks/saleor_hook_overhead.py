@@ -129,7 +129,7 @@ class Sample:
     seconds: float
     statements: tuple[str, ...]  # the SQL statements' shapes, in order
     built: int  # SupportPlugin objects Saleor built during the request
-    build_seconds: float  # time Saleor spent building them (BasePlugin.__init__: the plugin adds nothing to it)
+    build_seconds: float  # time Saleor spent building them (BasePlugin.__init__; the plugin defers its config merge)
     hook_calls: int  # on-commit callbacks of the plugin's order hooks
     hook_seconds: float  # time spent in them: adding the order to the pending set
 
