@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import graphene
 from saleor.core.exceptions import PermissionDenied
@@ -21,11 +21,21 @@ from saleor_support_plugin.host.permissions import staff_permissions
 from saleor_support_plugin.returns.models import ReturnRequest
 
 
-def get_return_request(viewer: Viewer, global_id: str) -> ReturnRequest:
+class ReturnRequestCall(NamedTuple):
+    settings: SupportSettings
+    viewer: Viewer
+    request: ReturnRequest
+
+
+def staff_return_request(info: ResolveInfo, global_id: str) -> ReturnRequestCall:
+    """A staff mutation's first steps on a return request (as `case_request` for a case): support is on, who is
+    asking, and the request they may see."""
+    settings = SupportMutation.require_settings(info)
+    viewer = get_viewer(info)
     request = find_visible(visible_return_requests(viewer), global_id, "SupportReturnRequest")
     if request is None:
         raise error("id", "Couldn't find a return request with this ID.", Code.NOT_FOUND)
-    return request
+    return ReturnRequestCall(settings, viewer, request)
 
 
 def check_refund_limit(viewer: Viewer, amount: Decimal, settings: SupportSettings) -> None:
@@ -58,9 +68,7 @@ class ReturnRequestStep(SupportMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root: Any, info: ResolveInfo, /, *, id: str
     ) -> ReturnRequestStep:
-        settings = cls.require_settings(info)
-        viewer = get_viewer(info)
-        request = get_return_request(viewer, id)
+        settings, viewer, request = staff_return_request(info, id)
         with domain_errors():
             request = cls.carry_out(request, viewer, settings)
         return cls(return_request=request)

@@ -6,10 +6,9 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.scalars import PositiveDecimal
 
-from saleor_support_plugin.graphql.access import get_viewer
 from saleor_support_plugin.graphql.base import SupportInputObjectType
 from saleor_support_plugin.graphql.mutations.common import SupportMutation, domain_errors
-from saleor_support_plugin.graphql.mutations.return_requests import check_refund_limit, get_return_request
+from saleor_support_plugin.graphql.mutations.return_requests import check_refund_limit, staff_return_request
 from saleor_support_plugin.graphql.return_types import SupportReturnRequest, SupportReturnResolutionEnum
 from saleor_support_plugin.host.permissions import staff_permissions
 from saleor_support_plugin.host.saleor_returns import SaleorReturns
@@ -45,9 +44,7 @@ class SupportReturnRequestDecide(SupportMutation):
     def perform_mutation(
         cls, _root: Any, info: ResolveInfo, /, *, id: str, input: dict[str, Any]
     ) -> SupportReturnRequestDecide:
-        settings = cls.require_settings(info)
-        viewer = get_viewer(info)
-        request = get_return_request(viewer, id)
+        settings, viewer, request = staff_return_request(info, id)
         port = SaleorReturns()
         with domain_errors():
             if not input["approve"]:
